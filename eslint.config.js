@@ -12,6 +12,7 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           allowDefaultProject: ['eslint.config.js', 'vitest.config.ts', 'packages/server/bin/*.js'],
+          defaultProject: 'tsconfig.base.json',
         },
         tsconfigRootDir: import.meta.dirname,
       },
