@@ -1,0 +1,31 @@
+import type { Dialect } from '../telemetry-store.js';
+import { raw, sql, type SqlFragment, type SqlRenderer } from '../sql.js';
+import { standardIdentifier, standardLiteral } from '../sql-escape.js';
+
+export const duckDbRenderer: SqlRenderer = {
+  placeholder: (index) => `$${index}`,
+  literal: standardLiteral,
+  identifier: standardIdentifier,
+};
+
+/** A JSON Pointer (RFC 6901) to one top-level key: no key can escape it. */
+export function jsonPointer(key: string): string {
+  return `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+}
+
+export function checkedQuantile(q: number): string {
+  if (!Number.isFinite(q) || q < 0 || q > 1) throw new Error(`quantile must be in [0, 1]: ${q}`);
+  return String(q);
+}
+
+export const duckDbDialect: Dialect = {
+  name: 'duckdb',
+  renderer: duckDbRenderer,
+  containsIgnoreCase: (haystack: SqlFragment, needle: string) =>
+    sql`contains(lower(${haystack}), lower(${needle}))`,
+  attributeString: (column: SqlFragment, key: string) =>
+    sql`json_extract_string(${column}, ${jsonPointer(key)})`,
+  quantile: (expr: SqlFragment, q: number) =>
+    sql`quantile_cont(${expr}, ${raw(checkedQuantile(q))})`,
+  countDistinct: (expr: SqlFragment) => sql`count(DISTINCT ${expr})`,
+};

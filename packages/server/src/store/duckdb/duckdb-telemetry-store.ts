@@ -1,0 +1,499 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  DuckDBInstance,
+  listValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import type { TenantId } from '../../tenant.js';
+import { dayOfNs, formatDay, parseDay } from '../days.js';
+import {
+  LOG_COLUMNS,
+  METRIC_POINT_COLUMNS,
+  NS_PER_DAY,
+  SEAL_ORDER,
+  SIGNALS,
+  SPAN_COLUMNS,
+  TIME_COLUMN,
+  type ColumnDef,
+  type Signal,
+} from '../schema.js';
+import { ident, join, raw, render, sql, type SqlFragment, type SqlValue } from '../sql.js';
+import { standardStringLiteral } from '../sql-escape.js';
+import type {
+  DayPartition,
+  MaintenanceReport,
+  Row,
+  ScopedSources,
+  TelemetryStore,
+  TenantBatch,
+  TimeRange,
+} from '../telemetry-store.js';
+import { Mutex } from '../../util/mutex.js';
+import { Pool } from '../../util/pool.js';
+import { appendBatch } from './append-rows.js';
+import { duckDbDialect } from './duckdb-dialect.js';
+import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
+import { PartFiles } from './part-files.js';
+
+export interface DuckDbStoreOptions {
+  /** Directory holding `telemetry.duckdb` and the sealed `parts/`. */
+  dataDir: string;
+  logger?: Logger;
+  /** DuckDB's memory limit, e.g. `1GB`. */
+  memoryLimit?: string;
+  /** Keep this many days (UTC) of data; older days are dropped by `maintain`. 0 keeps all. */
+  retentionDays?: number;
+  /** Merge a day's parts once this many small ones exist. */
+  compactMinParts?: number;
+  readerConnections?: number;
+}
+
+/** Column names and types per signal (the typed lists are used where batches are read). */
+const COLUMNS: Record<Signal, readonly Pick<ColumnDef<never>, 'name' | 'type'>[]> = {
+  spans: SPAN_COLUMNS,
+  logs: LOG_COLUMNS,
+  metric_points: METRIC_POINT_COLUMNS,
+};
+
+function batchLength(batch: TenantBatch, signal: Signal): number {
+  if (signal === 'spans') return batch.spans?.length ?? 0;
+  if (signal === 'logs') return batch.logs?.length ?? 0;
+  return batch.metricPoints?.length ?? 0;
+}
+
+function appendSignal(appender: DuckDBAppender, signal: Signal, batch: TenantBatch, seq: bigint) {
+  if (signal === 'spans' && batch.spans) {
+    appendBatch(appender, SPAN_COLUMNS, batch.spans, batch.tenant, seq);
+  } else if (signal === 'logs' && batch.logs) {
+    appendBatch(appender, LOG_COLUMNS, batch.logs, batch.tenant, seq);
+  } else if (signal === 'metric_points' && batch.metricPoints) {
+    appendBatch(appender, METRIC_POINT_COLUMNS, batch.metricPoints, batch.tenant, seq);
+  }
+}
+
+/** Parts smaller than this are candidates for merging. */
+const SMALL_PART_BYTES = 64 * 1024 * 1024;
+/** Files of merged-away parts stay readable this long for queries already running. */
+const DELETE_GRACE_MS = 60_000;
+
+const hotTable = (signal: Signal) => ident(`${signal}_hot`);
+
+function toDuckDbValue(value: SqlValue): DuckDBValue {
+  if (Array.isArray(value)) return listValue(value.map(toDuckDbValue));
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  return value as DuckDBValue;
+}
+
+/**
+ * The embedded telemetry store. Writes land in one "hot" table per signal inside a DuckDB
+ * database file (durable at commit through DuckDB's WAL). `maintain` seals hot rows into
+ * zstd-compressed Parquet files per tenant and day, registered in a catalog table in the same
+ * database, so that queries read hot rows and parts in one snapshot and dropping a day deletes
+ * files (DuckDB never shrinks its own file on DELETE). See docs/adr/0002-embedded-storage.md.
+ */
+export class DuckDbTelemetryStore implements TelemetryStore {
+  readonly dialect = duckDbDialect;
+  private readonly writeLock = new Mutex();
+  private readonly maintenanceLock = new Mutex();
+  private seq = 0n;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly maintenance: DuckDBConnection,
+    private readonly readers: Pool<DuckDBConnection>,
+    private readonly readerConnections: DuckDBConnection[],
+    private readonly files: PartFiles,
+    private readonly options: DuckDbStoreOptions,
+  ) {}
+
+  static async open(options: DuckDbStoreOptions): Promise<DuckDbTelemetryStore> {
+    await fs.mkdir(options.dataDir, { recursive: true });
+    const instance = await DuckDBInstance.create(path.join(options.dataDir, 'telemetry.duckdb'), {
+      memory_limit: options.memoryLimit ?? '1GB',
+    });
+    const writer = await instance.connect();
+    const maintenance = await instance.connect();
+    const readerConnections: DuckDBConnection[] = [];
+    for (let i = 0; i < (options.readerConnections ?? 4); i++) {
+      readerConnections.push(await instance.connect());
+    }
+    const store = new DuckDbTelemetryStore(
+      instance,
+      writer,
+      maintenance,
+      new Pool(readerConnections),
+      readerConnections,
+      new PartFiles(path.join(options.dataDir, 'parts')),
+      options,
+    );
+    await store.migrate();
+    await store.recover();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    for (const signal of SIGNALS) {
+      const columns = COLUMNS[signal]
+        .map((c) => `${c.name} ${DUCKDB_COLUMN_TYPE[c.type]}`)
+        .join(', ');
+      await this.writer.run(
+        `CREATE TABLE IF NOT EXISTS ${signal}_hot (tenant VARCHAR NOT NULL, ${columns}, _seq BIGINT NOT NULL)`,
+      );
+    }
+    await this.writer.run(`CREATE TABLE IF NOT EXISTS parts (
+      path VARCHAR PRIMARY KEY,
+      signal VARCHAR NOT NULL,
+      tenant VARCHAR NOT NULL,
+      day INTEGER NOT NULL,
+      row_count BIGINT NOT NULL,
+      bytes BIGINT NOT NULL,
+      created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+      deleted_at TIMESTAMP
+    )`);
+  }
+
+  /** Continue the write sequence and remove files a crash left behind. */
+  private async recover(): Promise<void> {
+    const seqs = SIGNALS.map((s) => `SELECT max(_seq) AS s FROM ${s}_hot`).join(' UNION ALL ');
+    const [row] = await this.rows(
+      this.writer,
+      sql`SELECT coalesce(max(s), 0) AS s FROM (${raw(seqs)})`,
+    );
+    this.seq = BigInt(row?.s as bigint | number);
+    await this.writer.run('DELETE FROM parts WHERE deleted_at IS NOT NULL');
+    const live = await this.rows(this.writer, sql`SELECT path FROM parts`);
+    const removed = await this.files.removeUnreferenced(new Set(live.map((r) => r.path as string)));
+    if (removed > 0) this.options.logger?.warn({ removed }, 'removed unreferenced part files');
+  }
+
+  async write(batches: readonly TenantBatch[]): Promise<void> {
+    this.assertOpen();
+    await this.writeLock.run(async () => {
+      const seq = this.seq + 1n;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const signal of SIGNALS) {
+          const present = batches.filter((b) => batchLength(b, signal) > 0);
+          if (present.length === 0) continue;
+          const appender = await this.writer.createAppender(`${signal}_hot`);
+          try {
+            for (const batch of present) appendSignal(appender, signal, batch, seq);
+            appender.flushSync();
+          } finally {
+            appender.closeSync();
+          }
+        }
+        await this.writer.run('COMMIT');
+        this.seq = seq;
+      } catch (error) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async query(
+    tenant: TenantId,
+    range: TimeRange | null,
+    build: (sources: ScopedSources) => SqlFragment,
+  ): Promise<Row[]> {
+    this.assertOpen();
+    return this.readers.use(async (connection) => {
+      // One transaction, so the catalog of parts and the hot rows are one snapshot.
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const sources = await this.scopedSources(connection, tenant, range);
+        const rows = await this.rows(connection, build(sources));
+        await connection.run('COMMIT');
+        return rows;
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  private async scopedSources(
+    connection: DuckDBConnection,
+    tenant: TenantId,
+    range: TimeRange | null,
+  ): Promise<ScopedSources> {
+    const dayFilter = range
+      ? sql` AND day BETWEEN ${dayOfNs(range.fromNs)} AND ${dayOfNs(range.toNs - 1n)}`
+      : raw('');
+    const parts = await this.rows(
+      connection,
+      sql`SELECT signal, path FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
+    );
+    const entries = SIGNALS.map((signal) => {
+      const files = parts.filter((p) => p.signal === signal).map((p) => p.path as string);
+      return [signal, this.scopedSource(signal, tenant, range, files)] as const;
+    });
+    return Object.fromEntries(entries) as ScopedSources;
+  }
+
+  private scopedSource(
+    signal: Signal,
+    tenant: TenantId,
+    range: TimeRange | null,
+    files: readonly string[],
+  ): SqlFragment {
+    const columns = join(
+      COLUMNS[signal].map((c) => sql`${ident(c.name)}`),
+      ', ',
+    );
+    const time = ident(TIME_COLUMN[signal]);
+    const where = range
+      ? sql`tenant = ${tenant} AND ${time} >= ${range.fromNs} AND ${time} < ${range.toNs}`
+      : sql`tenant = ${tenant}`;
+    const hot = sql`SELECT ${columns} FROM ${hotTable(signal)} WHERE ${where}`;
+    if (files.length === 0) return sql`(${hot})`;
+    return sql`(${hot} UNION ALL SELECT ${columns} FROM read_parquet(${files}) WHERE ${where})`;
+  }
+
+  async listPartitions(tenant: TenantId): Promise<DayPartition[]> {
+    const hotDays = SIGNALS.map(
+      (s) =>
+        sql`SELECT ${s} AS signal, CAST(${ident(TIME_COLUMN[s])} // ${NS_PER_DAY} AS INTEGER) AS day, count(*) AS row_count, 0 AS bytes FROM ${hotTable(s)} WHERE tenant = ${tenant} GROUP BY ALL`,
+    );
+    const rows = await this.readers.use((connection) =>
+      this.rows(
+        connection,
+        sql`SELECT signal, day, sum(row_count) AS row_count, sum(bytes) AS bytes FROM (
+          SELECT signal, day, row_count, bytes FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL
+          UNION ALL ${join(hotDays, ' UNION ALL ')}
+        ) GROUP BY signal, day ORDER BY day DESC, signal`,
+      ),
+    );
+    return rows.map((r) => ({
+      signal: r.signal as Signal,
+      day: formatDay(Number(r.day)),
+      rows: Number(r.row_count),
+      bytes: Number(r.bytes),
+    }));
+  }
+
+  async dropDay(tenant: TenantId, dayText: string): Promise<void> {
+    const day = parseDay(dayText);
+    await this.maintenanceLock.run(() => this.dropDayUnlocked(tenant, day));
+  }
+
+  async maintain(options: { sealAll?: boolean; now?: Date } = {}): Promise<MaintenanceReport> {
+    this.assertOpen();
+    return this.maintenanceLock.run(async () => {
+      const report: MaintenanceReport = {
+        sealedRows: 0,
+        partsWritten: 0,
+        partsMerged: 0,
+        daysDropped: 0,
+      };
+      await this.seal(report);
+      await this.compact(report);
+      await this.applyRetention(report, options.now ?? new Date());
+      await this.removeDeletedParts(options.now ?? new Date());
+      return report;
+    });
+  }
+
+  /** Move every committed hot row into Parquet parts, one per signal, tenant and day. */
+  private async seal(report: MaintenanceReport): Promise<void> {
+    const upTo = this.seq;
+    const written: {
+      signal: Signal;
+      tenant: string;
+      day: number;
+      path: string;
+      rows: number;
+      bytes: number;
+    }[] = [];
+    for (const signal of SIGNALS) {
+      const dayExpr = sql`CAST(${ident(TIME_COLUMN[signal])} // ${NS_PER_DAY} AS INTEGER)`;
+      const groups = await this.rows(
+        this.maintenance,
+        sql`SELECT tenant, ${dayExpr} AS day, count(*) AS n FROM ${hotTable(signal)} WHERE _seq <= ${upTo} GROUP BY ALL`,
+      );
+      for (const group of groups) {
+        const tenant = group.tenant as TenantId;
+        const day = Number(group.day);
+        const rows = Number(group.n);
+        const file = this.files.newPartPath(signal, tenant, day);
+        const bytes = await this.writeParquet(
+          file,
+          sql`SELECT tenant, ${join(
+            COLUMNS[signal].map((c) => sql`${ident(c.name)}`),
+            ', ',
+          )} FROM ${hotTable(signal)} WHERE _seq <= ${upTo} AND tenant = ${tenant} AND ${dayExpr} = ${day}`,
+          signal,
+        );
+        written.push({ signal, tenant, day, path: file, rows, bytes });
+      }
+    }
+    if (written.length === 0) return;
+    await this.writeLock.run(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const part of written) {
+          await this.exec(
+            this.writer,
+            sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes})`,
+          );
+        }
+        for (const signal of SIGNALS) {
+          await this.exec(this.writer, sql`DELETE FROM ${hotTable(signal)} WHERE _seq <= ${upTo}`);
+        }
+        await this.writer.run('COMMIT');
+      } catch (error) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        await this.files.remove(written.map((p) => p.path));
+        throw error;
+      }
+    });
+    await this.writer.run('CHECKPOINT');
+    report.partsWritten += written.length;
+    report.sealedRows += written.reduce((n, p) => n + p.rows, 0);
+  }
+
+  /** Merge a day's small parts into one sorted part once enough of them pile up. */
+  private async compact(report: MaintenanceReport): Promise<void> {
+    const minParts = this.options.compactMinParts ?? 8;
+    const groups = await this.rows(
+      this.maintenance,
+      sql`SELECT signal, tenant, day, list(path ORDER BY path) AS paths, sum(row_count) AS n FROM parts
+          WHERE deleted_at IS NULL AND bytes < ${SMALL_PART_BYTES}
+          GROUP BY signal, tenant, day HAVING count(*) >= ${minParts}`,
+    );
+    for (const group of groups) {
+      const signal = group.signal as Signal;
+      const tenant = group.tenant as TenantId;
+      const day = Number(group.day);
+      const sources = group.paths as string[];
+      const file = this.files.newPartPath(signal, tenant, day);
+      const bytes = await this.writeParquet(
+        file,
+        sql`SELECT * FROM read_parquet(${sources}, union_by_name = true)`,
+        signal,
+      );
+      await this.writeLock.run(async () => {
+        await this.writer.run('BEGIN TRANSACTION');
+        try {
+          await this.exec(
+            this.writer,
+            sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes) VALUES (${file}, ${signal}, ${tenant}, ${day}, ${Number(group.n)}, ${bytes})`,
+          );
+          await this.exec(
+            this.writer,
+            sql`UPDATE parts SET deleted_at = current_timestamp WHERE path IN (SELECT unnest(${sources}))`,
+          );
+          await this.writer.run('COMMIT');
+        } catch (error) {
+          await this.writer.run('ROLLBACK').catch(() => undefined);
+          await this.files.remove([file]);
+          throw error;
+        }
+      });
+      report.partsMerged += sources.length;
+    }
+  }
+
+  private async applyRetention(report: MaintenanceReport, now: Date): Promise<void> {
+    const retentionDays = this.options.retentionDays ?? 0;
+    if (retentionDays <= 0) return;
+    const oldestKept = Math.floor(now.getTime() / 86_400_000) - retentionDays + 1;
+    const expired = await this.rows(
+      this.maintenance,
+      sql`SELECT DISTINCT tenant, day FROM parts WHERE day < ${oldestKept} AND deleted_at IS NULL`,
+    );
+    for (const { tenant, day } of expired) {
+      await this.dropDayUnlocked(tenant as TenantId, Number(day));
+      report.daysDropped++;
+    }
+  }
+
+  /** Delete a tenant's day: catalog rows and hot rows in one transaction, then the files. */
+  private async dropDayUnlocked(tenant: TenantId, day: number): Promise<void> {
+    const files = await this.writeLock.run(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        const parts = await this.rows(
+          this.writer,
+          sql`DELETE FROM parts WHERE tenant = ${tenant} AND day = ${day} RETURNING path`,
+        );
+        for (const signal of SIGNALS) {
+          const time = ident(TIME_COLUMN[signal]);
+          await this.exec(
+            this.writer,
+            sql`DELETE FROM ${hotTable(signal)} WHERE tenant = ${tenant} AND ${time} >= ${BigInt(day) * NS_PER_DAY} AND ${time} < ${BigInt(day + 1) * NS_PER_DAY}`,
+          );
+        }
+        await this.writer.run('COMMIT');
+        return parts.map((p) => p.path as string);
+      } catch (error) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+    await this.files.remove(files);
+    this.options.logger?.info({ tenant, day: formatDay(day), files: files.length }, 'dropped day');
+  }
+
+  private async removeDeletedParts(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - DELETE_GRACE_MS).toISOString();
+    const gone = await this.writeLock.run(() =>
+      this.rows(
+        this.writer,
+        sql`DELETE FROM parts WHERE deleted_at IS NOT NULL AND deleted_at < CAST(${cutoff} AS TIMESTAMPTZ) RETURNING path`,
+      ),
+    );
+    await this.files.remove(gone.map((p) => p.path as string));
+  }
+
+  private async writeParquet(file: string, select: SqlFragment, signal: Signal): Promise<number> {
+    await this.files.prepareDirectory(file);
+    const tmp = `${file}.tmp`;
+    const order = join(
+      SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
+      ', ',
+    );
+    await this.exec(
+      this.maintenance,
+      sql`COPY (${select} ORDER BY ${order}) TO ${raw(standardStringLiteral(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
+    );
+    return this.files.publish(tmp, file);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.readers.use((connection) => connection.run('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.maintenanceLock.run(() => this.writeLock.run(() => this.writer.run('CHECKPOINT')));
+    for (const connection of [this.writer, this.maintenance, ...this.readerConnections]) {
+      connection.closeSync();
+    }
+    this.instance.closeSync();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('telemetry store is closed');
+  }
+
+  private async exec(connection: DuckDBConnection, fragment: SqlFragment): Promise<void> {
+    const { text, params } = render(fragment, duckDbDialect.renderer);
+    await connection.run(text, params.map(toDuckDbValue));
+  }
+
+  private async rows(connection: DuckDBConnection, fragment: SqlFragment): Promise<Row[]> {
+    const { text, params } = render(fragment, duckDbDialect.renderer);
+    const reader = await connection.runAndReadAll(text, params.map(toDuckDbValue));
+    return reader.getRowObjectsJS();
+  }
+}

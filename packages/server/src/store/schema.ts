@@ -1,0 +1,133 @@
+import type { LogBatch, MetricPointBatch, SpanBatch } from '../telemetry/batches.js';
+
+/**
+ * The stored columns of each signal, in one dialect-neutral list that drives table creation,
+ * appending and reading for every backend. The `tenant` column is added by the store and is not
+ * part of a batch.
+ */
+
+export type ColumnType =
+  | 'string'
+  | 'nullable_string'
+  | 'int64'
+  | 'nullable_int32'
+  | 'uint8'
+  | 'uint32'
+  | 'float64'
+  | 'nullable_float64'
+  | 'bool'
+  | 'float64_list';
+
+export interface ColumnDef<B> {
+  name: string;
+  type: ColumnType;
+  /** The batch column holding this column's values. */
+  read: (batch: B) => ArrayLike<unknown>;
+}
+
+function col<B>(
+  name: string,
+  type: ColumnType,
+  read: (batch: B) => ArrayLike<unknown>,
+): ColumnDef<B> {
+  return { name, type, read };
+}
+
+export const SPAN_COLUMNS: readonly ColumnDef<SpanBatch>[] = [
+  col('trace_id', 'string', (b) => b.traceId),
+  col('span_id', 'string', (b) => b.spanId),
+  col('parent_span_id', 'string', (b) => b.parentSpanId),
+  col('trace_state', 'string', (b) => b.traceState),
+  col('name', 'string', (b) => b.name),
+  col('kind', 'string', (b) => b.kind),
+  col('service_name', 'string', (b) => b.serviceName),
+  col('start_time_unix_nano', 'int64', (b) => b.startTimeUnixNano),
+  col('end_time_unix_nano', 'int64', (b) => b.endTimeUnixNano),
+  col('duration_ns', 'int64', (b) => b.durationNs),
+  col('status_code', 'string', (b) => b.statusCode),
+  col('status_message', 'string', (b) => b.statusMessage),
+  col('http_method', 'nullable_string', (b) => b.httpMethod),
+  col('http_route', 'nullable_string', (b) => b.httpRoute),
+  col('http_status_code', 'nullable_int32', (b) => b.httpStatusCode),
+  col('db_system', 'nullable_string', (b) => b.dbSystem),
+  col('messaging_system', 'nullable_string', (b) => b.messagingSystem),
+  col('peer_service', 'nullable_string', (b) => b.peerService),
+  col('server_address', 'nullable_string', (b) => b.serverAddress),
+  col('environment', 'nullable_string', (b) => b.environment),
+  col('resource_attributes', 'string', (b) => b.resourceAttributes),
+  col('attributes', 'string', (b) => b.attributes),
+  col('events', 'string', (b) => b.events),
+  col('links', 'string', (b) => b.links),
+  col('scope_name', 'string', (b) => b.scopeName),
+  col('scope_version', 'string', (b) => b.scopeVersion),
+];
+
+export const LOG_COLUMNS: readonly ColumnDef<LogBatch>[] = [
+  col('time_unix_nano', 'int64', (b) => b.timeUnixNano),
+  col('observed_time_unix_nano', 'int64', (b) => b.observedTimeUnixNano),
+  col('severity_number', 'uint8', (b) => b.severityNumber),
+  col('severity_text', 'string', (b) => b.severityText),
+  col('body', 'string', (b) => b.body),
+  col('trace_id', 'string', (b) => b.traceId),
+  col('span_id', 'string', (b) => b.spanId),
+  col('flags', 'uint32', (b) => b.flags),
+  col('event_name', 'string', (b) => b.eventName),
+  col('service_name', 'string', (b) => b.serviceName),
+  col('environment', 'nullable_string', (b) => b.environment),
+  col('resource_attributes', 'string', (b) => b.resourceAttributes),
+  col('attributes', 'string', (b) => b.attributes),
+  col('scope_name', 'string', (b) => b.scopeName),
+  col('scope_version', 'string', (b) => b.scopeVersion),
+];
+
+export const METRIC_POINT_COLUMNS: readonly ColumnDef<MetricPointBatch>[] = [
+  col('metric_name', 'string', (b) => b.metricName),
+  col('description', 'string', (b) => b.description),
+  col('unit', 'string', (b) => b.unit),
+  col('metric_type', 'string', (b) => b.metricType),
+  col('temporality', 'string', (b) => b.temporality),
+  col('is_monotonic', 'bool', (b) => b.isMonotonic),
+  col('service_name', 'string', (b) => b.serviceName),
+  col('resource_attributes', 'string', (b) => b.resourceAttributes),
+  col('scope_name', 'string', (b) => b.scopeName),
+  col('scope_version', 'string', (b) => b.scopeVersion),
+  col('attributes', 'string', (b) => b.attributes),
+  col('start_time_unix_nano', 'int64', (b) => b.startTimeUnixNano),
+  col('time_unix_nano', 'int64', (b) => b.timeUnixNano),
+  col('value', 'float64', (b) => b.value),
+  col('count', 'float64', (b) => b.count),
+  col('sum', 'float64', (b) => b.sum),
+  col('min', 'float64', (b) => b.min),
+  col('max', 'float64', (b) => b.max),
+  col('bucket_counts', 'float64_list', (b) => b.bucketCounts),
+  col('explicit_bounds', 'float64_list', (b) => b.explicitBounds),
+  col('exp_scale', 'nullable_int32', (b) => b.expScale),
+  col('exp_zero_count', 'nullable_float64', (b) => b.expZeroCount),
+  col('exp_positive_offset', 'nullable_int32', (b) => b.expPositiveOffset),
+  col('exp_positive_bucket_counts', 'float64_list', (b) => b.expPositiveBucketCounts),
+  col('exp_negative_offset', 'nullable_int32', (b) => b.expNegativeOffset),
+  col('exp_negative_bucket_counts', 'float64_list', (b) => b.expNegativeBucketCounts),
+  col('quantiles', 'float64_list', (b) => b.quantiles),
+  col('quantile_values', 'float64_list', (b) => b.quantileValues),
+  col('exemplars', 'string', (b) => b.exemplars),
+  col('flags', 'uint32', (b) => b.flags),
+];
+
+export type Signal = 'spans' | 'logs' | 'metric_points';
+export const SIGNALS: readonly Signal[] = ['spans', 'logs', 'metric_points'];
+
+/** The column that places a row in time (and so in a day partition). */
+export const TIME_COLUMN: Record<Signal, string> = {
+  spans: 'start_time_unix_nano',
+  logs: 'time_unix_nano',
+  metric_points: 'time_unix_nano',
+};
+
+/** Sort order of sealed data: what queries filter on first, then time. */
+export const SEAL_ORDER: Record<Signal, readonly string[]> = {
+  spans: ['service_name', 'start_time_unix_nano'],
+  logs: ['service_name', 'time_unix_nano'],
+  metric_points: ['metric_name', 'service_name', 'attributes', 'time_unix_nano'],
+};
+
+export const NS_PER_DAY = 86_400_000_000_000n;

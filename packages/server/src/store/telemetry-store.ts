@@ -1,0 +1,81 @@
+import type { TenantId } from '../tenant.js';
+import type { LogBatch, MetricPointBatch, SpanBatch } from '../telemetry/batches.js';
+import type { Signal } from './schema.js';
+import type { SqlFragment, SqlRenderer } from './sql.js';
+
+/** One request's worth of decoded telemetry, owned by one tenant. */
+export interface TenantBatch {
+  tenant: TenantId;
+  spans?: SpanBatch;
+  logs?: LogBatch;
+  metricPoints?: MetricPointBatch;
+}
+
+/** Half-open interval [fromNs, toNs) of Unix nanoseconds. */
+export interface TimeRange {
+  fromNs: bigint;
+  toNs: bigint;
+}
+
+/**
+ * Row sources already restricted to one tenant (and, when given, to a time range): the only
+ * way a query reaches telemetry. Each is a parenthesised sub-select usable after FROM.
+ */
+export type ScopedSources = Record<Signal, SqlFragment>;
+
+export type Row = Record<string, unknown>;
+
+/** What a dialect offers query builders beyond standard SQL. */
+export interface Dialect {
+  readonly name: 'duckdb' | 'clickhouse';
+  readonly renderer: SqlRenderer;
+  /** Case-insensitive substring test; the needle is a bound value. */
+  containsIgnoreCase(haystack: SqlFragment, needle: string): SqlFragment;
+  /** The string value of `key` in a JSON attribute-map column, NULL when absent. */
+  attributeString(column: SqlFragment, key: string): SqlFragment;
+  /** Continuous quantile (0..1) of a numeric expression, as an aggregate. */
+  quantile(expr: SqlFragment, q: number): SqlFragment;
+  /** Count of distinct values of an expression, as an aggregate. */
+  countDistinct(expr: SqlFragment): SqlFragment;
+}
+
+/** A day of one tenant's data for one signal, as stored. */
+export interface DayPartition {
+  signal: Signal;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface MaintenanceReport {
+  sealedRows: number;
+  partsWritten: number;
+  partsMerged: number;
+  daysDropped: number;
+}
+
+/**
+ * Where telemetry lives. Every read and write names its tenant; implementations guarantee that
+ * a query built from `ScopedSources` sees nothing of another tenant.
+ */
+export interface TelemetryStore {
+  readonly dialect: Dialect;
+  /** Durably and atomically commit all batches (all or nothing) before resolving. */
+  write(batches: readonly TenantBatch[]): Promise<void>;
+  /** Run a query built over the tenant's sources, inside one consistent snapshot. */
+  query(
+    tenant: TenantId,
+    range: TimeRange | null,
+    build: (sources: ScopedSources) => SqlFragment,
+  ): Promise<Row[]>;
+  /** The tenant's stored day partitions, newest first. */
+  listPartitions(tenant: TenantId): Promise<DayPartition[]>;
+  /** Delete one day of a tenant's data of every signal, freeing its disk space. */
+  dropDay(tenant: TenantId, day: string): Promise<void>;
+  /** Seal recent data into its day partitions, merge small parts, apply retention. */
+  maintain(options?: { sealAll?: boolean; now?: Date }): Promise<MaintenanceReport>;
+  /** Whether the store answers queries (for readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
