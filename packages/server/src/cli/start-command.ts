@@ -1,0 +1,81 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { startPharos } from '../server.js';
+
+export interface StartFlags {
+  config?: string;
+  host?: string;
+  httpPort?: string;
+  otlpHttpPort?: string;
+  otlpGrpcPort?: string;
+  dataDir?: string;
+  logLevel?: string;
+}
+
+/** `pharos start`: run until SIGINT / SIGTERM, then shut down gracefully. */
+export async function startCommand(flags: StartFlags): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({
+      configFile: flags.config,
+      env: process.env,
+      flags: {
+        host: flags.host,
+        httpPort: flags.httpPort,
+        'otlp.httpPort': flags.otlpHttpPort,
+        'otlp.grpcPort': flags.otlpGrpcPort,
+        dataDir: flags.dataDir,
+        logLevel: flags.logLevel,
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`pharos: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+
+  const logger = pino({ level: config.logLevel, base: { service: 'pharos' } });
+  const pharos = await startPharos(config, logger);
+  logger.info(
+    { http: pharos.httpUrl, otlpHttp: pharos.otlpHttpUrl, dataDir: config.dataDir },
+    'pharos started',
+  );
+  if (config.banner) {
+    const otlp = pharos.otlpHttpUrl ?? pharos.httpUrl;
+    process.stderr.write(
+      [
+        '',
+        `  Pharos is running. UI and API: ${pharos.httpUrl}`,
+        `  Send OpenTelemetry data:  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp.replace('127.0.0.1', 'localhost')}`,
+        `  Try it with demo traffic:  npx pharos demo --endpoint ${otlp}`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, committing accepted data');
+    pharos.close().then(
+      () => {
+        logger.info('pharos stopped');
+        logger.flush();
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

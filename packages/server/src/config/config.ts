@@ -1,0 +1,229 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Pharos configuration: defaults < `pharos.yaml` < `PHAROS_*` environment < command-line flags.
+ * This module is the only reader of `process.env` (callers pass it in). Every key has an
+ * environment variable derived from its path: `storage.retentionDays` → `PHAROS_STORAGE_RETENTION_DAYS`.
+ */
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const bytes = z.coerce.number().int().min(1024);
+
+const booleanText = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const lower = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  return value;
+}, z.boolean());
+
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address the listeners bind to'),
+    httpPort: port.default(4400).describe('UI, JSON API and OTLP/HTTP'),
+    otlp: z
+      .object({
+        httpPort: port.default(4318).describe('OTLP/HTTP receiver (0: any free port)'),
+        grpcPort: port.default(4317).describe('OTLP/gRPC receiver (not yet served)'),
+      })
+      .strict()
+      .prefault({}),
+    dataDir: z.string().min(1).default('./pharos-data').describe('Where telemetry is stored'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    storage: z
+      .object({
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size like 1GB or 512MiB')
+          .default('1GB')
+          .describe('DuckDB memory limit'),
+        retentionDays: z.coerce.number().int().min(0).default(30).describe('0 keeps data forever'),
+        sealIntervalSeconds: positiveInt
+          .default(60)
+          .describe('How often recent data is sealed into compressed day partitions'),
+      })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        maxRequestBytes: bytes.default(16 * 1024 * 1024).describe('Largest request body on the wire'),
+        maxDecompressedBytes: bytes
+          .default(64 * 1024 * 1024)
+          .describe('Largest request body after gzip decompression'),
+        batchMaxDelayMs: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(10)
+          .describe('How long a request may wait to share a commit with others'),
+        batchMaxItems: positiveInt.default(100_000).describe('Items per group commit'),
+        maxPendingItems: positiveInt
+          .default(1_000_000)
+          .describe('Decoded items waiting for commit before requests are refused with 429'),
+      })
+      .strict()
+      .prefault({}),
+    banner: booleanText.default(true).describe('Print where Pharos listens and how to send data'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigSources {
+  /** Explicit config file (`--config` / `PHAROS_CONFIG`); else `./pharos.yaml` if it exists. */
+  configFile?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Values from command-line flags, by config path (`otlp.httpPort`). */
+  flags?: Readonly<Record<string, unknown>>;
+  cwd?: string;
+}
+
+type Tree = Record<string, unknown>;
+
+function camelToSnake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Every leaf path of the schema, e.g. `storage.retentionDays`. */
+export function configPaths(): string[] {
+  const paths: string[] = [];
+  const walk = (shape: Record<string, z.ZodType>, prefix: string) => {
+    for (const [key, schema] of Object.entries(shape)) {
+      const inner = unwrap(schema);
+      if (inner instanceof z.ZodObject) walk(inner.shape as Record<string, z.ZodType>, `${prefix}${key}.`);
+      else paths.push(`${prefix}${key}`);
+    }
+  };
+  walk(configSchema.shape, '');
+  return paths;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  while (current instanceof z.ZodDefault || current instanceof z.ZodPrefault) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+export function envNameOf(configPath: string): string {
+  return `PHAROS_${configPath.split('.').map(camelToSnake).join('_')}`;
+}
+
+/** Environment variables read outside the schema (by the CLI). */
+const EXTRA_ENV = new Set(['PHAROS_CONFIG']);
+
+function setPath(tree: Tree, configPath: string, value: unknown): void {
+  const keys = configPath.split('.');
+  let node = tree;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) node[key] = {};
+    node = node[key] as Tree;
+  }
+  node[keys.at(-1)!] = value;
+}
+
+function mergeInto(target: Tree, source: Tree): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      typeof existing === 'object' &&
+      existing !== null
+    ) {
+      mergeInto(existing as Tree, value as Tree);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+function readConfigFile(file: string, problems: string[]): Tree {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`${file}: cannot read (${(error as Error).message})`);
+    return {};
+  }
+  try {
+    const parsed: unknown = parseYaml(text);
+    if (parsed === null || parsed === undefined) return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+      problems.push(`${file}: expected a mapping of settings at the top level`);
+      return {};
+    }
+    return parsed as Tree;
+  } catch (error) {
+    problems.push(`${file}: invalid YAML (${(error as Error).message})`);
+    return {};
+  }
+}
+
+export function loadConfig(sources: ConfigSources): Config {
+  const problems: string[] = [];
+  const cwd = sources.cwd ?? process.cwd();
+  const merged: Tree = {};
+  const origin = new Map<string, string>();
+
+  const explicitFile = sources.configFile ?? blankToUndefined(sources.env.PHAROS_CONFIG);
+  const file = explicitFile
+    ? path.resolve(cwd, explicitFile)
+    : fs.existsSync(path.join(cwd, 'pharos.yaml'))
+      ? path.join(cwd, 'pharos.yaml')
+      : undefined;
+  if (file) mergeInto(merged, readConfigFile(file, problems));
+
+  const known = new Set(configPaths());
+  for (const configPath of known) {
+    const value = blankToUndefined(sources.env[envNameOf(configPath)]);
+    if (value === undefined) continue;
+    setPath(merged, configPath, value);
+    origin.set(configPath, `environment ${envNameOf(configPath)}`);
+  }
+  for (const name of Object.keys(sources.env)) {
+    const isOurs = name.startsWith('PHAROS_');
+    const isKnown = EXTRA_ENV.has(name) || [...known].some((p) => envNameOf(p) === name);
+    if (isOurs && !isKnown && blankToUndefined(sources.env[name]) !== undefined) {
+      problems.push(`environment ${name}: not a Pharos setting`);
+    }
+  }
+  for (const [configPath, value] of Object.entries(sources.flags ?? {})) {
+    if (value === undefined) continue;
+    setPath(merged, configPath, value);
+    origin.set(configPath, 'command line');
+  }
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const where = issue.path.join('.');
+      const from = origin.get(where) ?? (file ? file : 'configuration');
+      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      problems.push(`${where || '(top level)'}: ${issue.message}${keys} [from ${from}]`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
