@@ -11,7 +11,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ApiTrace } from '../src/query/traces.js';
 import type { ApiLogRecord } from '../src/query/logs.js';
 import type { ApiMetric, MetricSummary } from '../src/query/metrics.js';
@@ -41,7 +41,9 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
   it('stores every span of a trace with its attributes, events and links', async () => {
     const url = endpoint('traces', port);
     const exporter =
-      encoding === 'protobuf' ? new OTLPTraceExporterProto({ url }) : new OTLPTraceExporterJson({ url });
+      encoding === 'protobuf'
+        ? new OTLPTraceExporterProto({ url })
+        : new OTLPTraceExporterJson({ url });
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({
         'service.name': serviceName,
@@ -73,7 +75,10 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
     child.end();
     const linked = tracer.startSpan(
       'publish order',
-      { kind: SpanKind.PRODUCER, links: [{ context: child.spanContext(), attributes: { why: 'x' } }] },
+      {
+        kind: SpanKind.PRODUCER,
+        links: [{ context: child.spanContext(), attributes: { why: 'x' } }],
+      },
       rootContext,
     );
     linked.end();
@@ -114,7 +119,10 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
     expect(gotRoot.events).toHaveLength(1);
     expect(gotRoot.events[0]).toMatchObject({
       name: 'exception',
-      attributes: { 'exception.type': 'TypeError', 'exception.message': 'order id must be numeric' },
+      attributes: {
+        'exception.type': 'TypeError',
+        'exception.message': 'order id must be numeric',
+      },
     });
 
     const gotChild = byId.get(child.spanContext().spanId)!;
@@ -137,7 +145,9 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
   it('finds a log record by a unique token, correlated with its span', async () => {
     const url = endpoint('logs', port);
     const exporter =
-      encoding === 'protobuf' ? new OTLPLogExporterProto({ url }) : new OTLPLogExporterJson({ url });
+      encoding === 'protobuf'
+        ? new OTLPLogExporterProto({ url })
+        : new OTLPLogExporterJson({ url });
     const provider = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': serviceName }),
       processors: [new SimpleLogRecordProcessor({ exporter })],
@@ -193,7 +203,8 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
     const gauge = meter.createGauge(`temperature_${encoding}`);
     gauge.record(21.5);
     await reader.forceFlush();
-    await provider.shutdown();
+    // Shut down only after reading: shutdown exports the cumulative points once more.
+    onTestFinished(() => provider.shutdown());
 
     const { metrics } = await pharos.getJson<{ metrics: MetricSummary[] }>(
       '/api/v1/metrics?from=now-1h',
@@ -205,7 +216,9 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
       [`temperature_${encoding}`, 'gauge', '', 1],
     ]);
 
-    const orders = await pharos.getJson<ApiMetric>(`/api/v1/metrics/orders_${encoding}?from=now-1h`);
+    const orders = await pharos.getJson<ApiMetric>(
+      `/api/v1/metrics/orders_${encoding}?from=now-1h`,
+    );
     expect(orders.isMonotonic).toBe(true);
     expect(orders.temporality).toBe('cumulative');
     const byRegion = Object.fromEntries(
@@ -213,7 +226,9 @@ describe.each(ENCODINGS)('OTLP/HTTP %s from the OpenTelemetry JS SDK', (encoding
     );
     expect(byRegion).toEqual({ eu: [3], us: [4] });
 
-    const latency = await pharos.getJson<ApiMetric>(`/api/v1/metrics/latency_${encoding}?from=now-1h`);
+    const latency = await pharos.getJson<ApiMetric>(
+      `/api/v1/metrics/latency_${encoding}?from=now-1h`,
+    );
     const point = latency.series[0]!.points[0]!;
     expect(point.count).toBe(4);
     expect(point.sum).toBeCloseTo(2.423, 9);

@@ -44,8 +44,13 @@ program
   .option('--api-key <key>', 'API key sent as a bearer token')
   .option('--seed <n>', 'random seed for reproducible traffic', positiveNumber)
   .action(
-    (options: { endpoint: string; duration: number; rate: number; apiKey?: string; seed?: number }) =>
-      demoCommand(options),
+    (options: {
+      endpoint: string;
+      duration: number;
+      rate: number;
+      apiKey?: string;
+      seed?: number;
+    }) => demoCommand(options),
   );
 
 await program.parseAsync(process.argv);

@@ -40,7 +40,10 @@ export const configSchema = z
       .object({
         memoryLimit: z
           .string()
-          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size like 1GB or 512MiB')
+          .regex(
+            /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
+            'expected a size like 1GB or 512MiB',
+          )
           .default('1GB')
           .describe('DuckDB memory limit'),
         retentionDays: z.coerce.number().int().min(0).default(30).describe('0 keeps data forever'),
@@ -52,7 +55,9 @@ export const configSchema = z
       .prefault({}),
     ingest: z
       .object({
-        maxRequestBytes: bytes.default(16 * 1024 * 1024).describe('Largest request body on the wire'),
+        maxRequestBytes: bytes
+          .default(16 * 1024 * 1024)
+          .describe('Largest request body on the wire'),
         maxDecompressedBytes: bytes
           .default(64 * 1024 * 1024)
           .describe('Largest request body after gzip decompression'),
@@ -104,7 +109,8 @@ export function configPaths(): string[] {
   const walk = (shape: Record<string, z.ZodType>, prefix: string) => {
     for (const [key, schema] of Object.entries(shape)) {
       const inner = unwrap(schema);
-      if (inner instanceof z.ZodObject) walk(inner.shape as Record<string, z.ZodType>, `${prefix}${key}.`);
+      if (inner instanceof z.ZodObject)
+        walk(inner.shape, `${prefix}${key}.`);
       else paths.push(`${prefix}${key}`);
     }
   };

@@ -64,7 +64,13 @@ export function apiRoutes(store: TelemetryStore) {
     app.get<{ Params: { name: string } }>('/metrics/:name', async (request) => {
       const query = parse(metricQuery, request.query);
       const range = parseRange(query.from, query.to, Date.now());
-      const metric = await getMetric(store, tenantOf(request), request.params.name, range, query.limit);
+      const metric = await getMetric(
+        store,
+        tenantOf(request),
+        request.params.name,
+        range,
+        query.limit,
+      );
       if (!metric) throw notFound(`metric ${request.params.name} has no points in the range`);
       return metric;
     });

@@ -51,7 +51,10 @@ export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(handleApiError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
-      error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` },
+      error: {
+        code: 'not_found',
+        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      },
     }),
   );
   await app.register(healthRoutes(deps));

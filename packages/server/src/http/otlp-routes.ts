@@ -50,7 +50,12 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
         void reply.header('retry-after', String(appError.retryAfterSeconds));
       }
       const message = appError.expose ? appError.message : 'internal error';
-      const response = statusResponse(encodingOrJson(request), appError.status, appError.code, message);
+      const response = statusResponse(
+        encodingOrJson(request),
+        appError.status,
+        appError.code,
+        message,
+      );
       return reply.status(appError.status).type(response.contentType).send(response.body);
     });
 

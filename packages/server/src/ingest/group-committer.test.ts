@@ -40,7 +40,11 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 describe('GroupCommitter', () => {
   it('commits concurrent requests together and acknowledges only after the commit', async () => {
     const store = new ManualStore();
-    const committer = new GroupCommitter(store.asStore(), { maxDelayMs: 1, maxItems: 1000, maxPendingItems: 10_000 });
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 1,
+      maxItems: 1000,
+      maxPendingItems: 10_000,
+    });
     let acknowledged = 0;
     const requests = [batch(2), batch(3), batch(4)].map((b) =>
       committer.submit(b).then(() => acknowledged++),
@@ -57,7 +61,11 @@ describe('GroupCommitter', () => {
 
   it('fails every request of a group whose commit fails, with a retryable error', async () => {
     const store = new ManualStore();
-    const committer = new GroupCommitter(store.asStore(), { maxDelayMs: 0, maxItems: 1000, maxPendingItems: 10_000 });
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 0,
+      maxItems: 1000,
+      maxPendingItems: 10_000,
+    });
     const request = committer.submit(batch(1));
     await tick();
     store.complete(new Error('disk full'));
@@ -69,7 +77,11 @@ describe('GroupCommitter', () => {
 
   it('refuses with 429 once accepted-but-uncommitted items reach the bound', async () => {
     const store = new ManualStore();
-    const committer = new GroupCommitter(store.asStore(), { maxDelayMs: 0, maxItems: 10, maxPendingItems: 10 });
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 0,
+      maxItems: 10,
+      maxPendingItems: 10,
+    });
     const first = committer.submit(batch(6));
     const second = committer.submit(batch(4));
     const refused = await committer.submit(batch(1)).catch((e: unknown) => e);
@@ -89,7 +101,11 @@ describe('GroupCommitter', () => {
 
   it('splits a backlog into groups of at most maxItems, in arrival order', async () => {
     const store = new ManualStore();
-    const committer = new GroupCommitter(store.asStore(), { maxDelayMs: 0, maxItems: 5, maxPendingItems: 100 });
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 0,
+      maxItems: 5,
+      maxPendingItems: 100,
+    });
     const requests = [3, 3, 3, 3].map((n) => committer.submit(batch(n)));
     await tick();
     store.complete(); // first group: the first request alone started at once
@@ -103,7 +119,11 @@ describe('GroupCommitter', () => {
 
   it('drains accepted work on shutdown and refuses new work', async () => {
     const store = new ManualStore();
-    const committer = new GroupCommitter(store.asStore(), { maxDelayMs: 1000, maxItems: 1000, maxPendingItems: 1000 });
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 1000,
+      maxItems: 1000,
+      maxPendingItems: 1000,
+    });
     const accepted = committer.submit(batch(2));
     const draining = committer.drain();
     await tick();

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import type { AppError } from '../errors.js';
 import { decodeContentEncoding, otlpEncodingOf } from './otlp-body.js';
 
 async function statusOf(promise: Promise<unknown>): Promise<number> {
@@ -18,9 +18,12 @@ describe('otlpEncodingOf', () => {
     expect(otlpEncodingOf(contentType)).toBe(encoding);
   });
 
-  it.each([undefined, 'text/plain', 'application/xml', ''])('refuses %s with 415', (contentType) => {
-    expect(() => otlpEncodingOf(contentType)).toThrow(/unsupported Content-Type/);
-  });
+  it.each([undefined, 'text/plain', 'application/xml', ''])(
+    'refuses %s with 415',
+    (contentType) => {
+      expect(() => otlpEncodingOf(contentType)).toThrow(/unsupported Content-Type/);
+    },
+  );
 });
 
 describe('decodeContentEncoding', () => {
@@ -29,7 +32,9 @@ describe('decodeContentEncoding', () => {
   it('passes identity bodies through and inflates gzip and deflate', async () => {
     expect(await decodeContentEncoding(payload, undefined, 1 << 20)).toBe(payload);
     expect(await decodeContentEncoding(zlib.gzipSync(payload), 'gzip', 1 << 20)).toEqual(payload);
-    expect(await decodeContentEncoding(zlib.deflateSync(payload), 'deflate', 1 << 20)).toEqual(payload);
+    expect(await decodeContentEncoding(zlib.deflateSync(payload), 'deflate', 1 << 20)).toEqual(
+      payload,
+    );
   });
 
   it('stops a gzip bomb at the limit with 413, without allocating its expansion', async () => {
@@ -41,7 +46,9 @@ describe('decodeContentEncoding', () => {
   });
 
   it('answers 400 for corrupt gzip and 415 for unknown encodings', async () => {
-    expect(await statusOf(decodeContentEncoding(Buffer.from('not gzip'), 'gzip', 1 << 20))).toBe(400);
+    expect(await statusOf(decodeContentEncoding(Buffer.from('not gzip'), 'gzip', 1 << 20))).toBe(
+      400,
+    );
     expect(await statusOf(decodeContentEncoding(payload, 'br', 1 << 20))).toBe(415);
   });
 });

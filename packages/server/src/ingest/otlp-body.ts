@@ -36,7 +36,12 @@ export async function decodeContentEncoding(
 ): Promise<Buffer> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return body;
-  const inflater = encoding === 'gzip' || encoding === 'x-gzip' ? gunzip : encoding === 'deflate' ? inflate : undefined;
+  const inflater =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? gunzip
+      : encoding === 'deflate'
+        ? inflate
+        : undefined;
   if (!inflater) {
     throw unsupportedMediaType(
       `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}: use gzip, deflate or none`,
@@ -46,8 +51,13 @@ export async function decodeContentEncoding(
     return await inflater(body, { maxOutputLength: maxBytes });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw payloadTooLarge(`request body expands beyond the limit of ${maxBytes} bytes after ${encoding} decompression`);
+      throw payloadTooLarge(
+        `request body expands beyond the limit of ${maxBytes} bytes after ${encoding} decompression`,
+      );
     }
-    throw badRequest(`request body is not valid ${encoding} data: ${(error as Error).message}`, error);
+    throw badRequest(
+      `request body is not valid ${encoding} data: ${(error as Error).message}`,
+      error,
+    );
   }
 }

@@ -19,7 +19,9 @@ export async function listServices(
   const rows = await store.query(
     tenant,
     range,
-    (s) => sql`SELECT name, sum(spans) AS span_count, sum(errors) AS error_count, sum(logs) AS log_count FROM (
+    (
+      s,
+    ) => sql`SELECT name, sum(spans) AS span_count, sum(errors) AS error_count, sum(logs) AS log_count FROM (
         SELECT service_name AS name, count(*) AS spans,
                sum(CASE WHEN status_code = 'error' THEN 1 ELSE 0 END) AS errors, 0 AS logs
         FROM ${s.spans} GROUP BY service_name

@@ -2,7 +2,14 @@ import { badRequest } from '../errors.js';
 import type { TimeRange } from '../store/telemetry-store.js';
 
 const RELATIVE = /^now(?:\s*([+-])\s*(\d+)\s*(ms|s|m|h|d|w))?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86_400e3, w: 604_800e3 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1e3,
+  m: 60e3,
+  h: 3600e3,
+  d: 86_400e3,
+  w: 604_800e3,
+};
 const NS_PER_MS = 1_000_000n;
 
 /**
@@ -35,7 +42,8 @@ export function parseRange(
   defaultMs = 3_600_000,
 ): TimeRange {
   const toNs = to === undefined ? BigInt(nowMs) * NS_PER_MS : parseTime(to, nowMs, 'to');
-  const fromNs = from === undefined ? toNs - BigInt(defaultMs) * NS_PER_MS : parseTime(from, nowMs, 'from');
+  const fromNs =
+    from === undefined ? toNs - BigInt(defaultMs) * NS_PER_MS : parseTime(from, nowMs, 'from');
   if (fromNs >= toNs) throw badRequest('invalid time range: from must be before to');
   return { fromNs, toNs };
 }

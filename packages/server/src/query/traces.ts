@@ -42,7 +42,9 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 export function parseTraceId(raw: string): string {
   const id = raw.toLowerCase();
   if (!TRACE_ID.test(id) || /^0+$/.test(id)) {
-    throw badRequest(`invalid trace id ${JSON.stringify(raw.slice(0, 64))}: expected 32 hex characters`);
+    throw badRequest(
+      `invalid trace id ${JSON.stringify(raw.slice(0, 64))}: expected 32 hex characters`,
+    );
   }
   return id;
 }
