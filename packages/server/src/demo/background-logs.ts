@@ -5,6 +5,7 @@
 import { buildLogRecord, type LogLevel } from './generate-logs.js';
 import type { IncidentSchedule } from './incidents.js';
 import type { Prng } from './prng.js';
+import { ticks } from './time.js';
 import type { ServiceInstance, ServiceName, Topology } from './topology.js';
 import type { EmittedLog } from './trace-recorder.js';
 
@@ -85,14 +86,6 @@ export function backgroundLogs(
     }
   }
   return logs;
-}
-
-/** Times `phase + k * period` in `[fromMs, toMs)`. */
-function ticks(fromMs: number, toMs: number, periodMs: number, phaseMs: number): number[] {
-  const out: number[] = [];
-  let at = Math.ceil((fromMs - phaseMs) / periodMs) * periodMs + phaseMs;
-  for (; at < toMs; at += periodMs) out.push(at);
-  return out;
 }
 
 function emit(

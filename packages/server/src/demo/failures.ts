@@ -148,8 +148,39 @@ function dbTimeout(service: ServiceName, language: Language): ExceptionInfo {
   }
 }
 
+/** Where StackExchange.Redis and the cart's store code sit for each command the cart sends. */
+const DOTNET_REDIS_FRAMES: Readonly<
+  Record<string, { client: string; line: number; store: string; storeLine: number }>
+> = {
+  HGETALL: {
+    client: 'HashGetAll(RedisKey key, CommandFlags flags)',
+    line: 375,
+    store: 'GetCartAsync(String userId)',
+    storeLine: 48,
+  },
+  HINCRBY: {
+    client: 'HashIncrement(RedisKey key, RedisValue hashField, Int64 value, CommandFlags flags)',
+    line: 412,
+    store: 'AddItemAsync(String userId, String productId, Int32 quantity)',
+    storeLine: 63,
+  },
+  EXPIRE: {
+    client: 'KeyExpire(RedisKey key, Nullable`1 expiry, ExpireWhen when, CommandFlags flags)',
+    line: 998,
+    store: 'TouchAsync(String userId)',
+    storeLine: 71,
+  },
+  DEL: {
+    client: 'KeyDelete(RedisKey key, CommandFlags flags)',
+    line: 940,
+    store: 'EmptyCartAsync(String userId)',
+    storeLine: 80,
+  },
+};
+
 function redisTimeout(service: ServiceName, language: Language, command: string): ExceptionInfo {
   if (language === 'dotnet') {
+    const frame = DOTNET_REDIS_FRAMES[command] ?? DOTNET_REDIS_FRAMES.HGETALL!;
     const message = `Timeout performing ${command} (5000ms), next: ${command}, inst: 0, qu: 0, qs: 3, aw: False, bw: SpinningDown, rs: ReadAsync, ws: Idle, in: 0, serverEndpoint: redis-master:6379, mc: 1/1/0, mgr: 10 of 10 available, clientName: ${service}, IOCP: (Busy=0,Free=1000,Min=2,Max=1000), WORKER: (Busy=5,Free=32762,Min=2,Max=32767), v: 2.8.16.12844`;
     return {
       type: 'StackExchange.Redis.RedisTimeoutException',
@@ -157,9 +188,8 @@ function redisTimeout(service: ServiceName, language: Language, command: string)
       stacktrace: [
         `StackExchange.Redis.RedisTimeoutException: ${message}`,
         '   at StackExchange.Redis.ConnectionMultiplexer.ExecuteSyncImpl[T](Message message, ResultProcessor`1 processor, ServerEndPoint server, T defaultValue) in /_/src/StackExchange.Redis/ConnectionMultiplexer.cs:line 2099',
-        '   at StackExchange.Redis.RedisDatabase.HashGetAll(RedisKey key, CommandFlags flags) in /_/src/StackExchange.Redis/RedisDatabase.cs:line 375',
-        '   at Shop.Cart.CartStore.GetCartAsync(String userId) in /src/Cart/CartStore.cs:line 48',
-        '   at Shop.Cart.CartEndpoints.GetCart(String userId, CartStore store) in /src/Cart/CartEndpoints.cs:line 22',
+        `   at StackExchange.Redis.RedisDatabase.${frame.client} in /_/src/StackExchange.Redis/RedisDatabase.cs:line ${frame.line}`,
+        `   at Shop.Cart.CartStore.${frame.store} in /src/Cart/CartStore.cs:line ${frame.storeLine}`,
       ].join('\n'),
     };
   }

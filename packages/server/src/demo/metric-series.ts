@@ -145,14 +145,24 @@ export class SumSeries {
   }
 }
 
-/** A stable key for an attribute set (values are scalars here). */
+/** A stable key for an attribute set: distinct for distinct names, values and value types. */
 export function attributesKey(attributes: Attributes): string {
   let key = '';
-  for (const name in attributes) key += `${name}=${valueText(attributes[name]!)}\u0001`;
+  for (const name in attributes) key += `${name.length}:${name}=${valueText(attributes[name]!)};`;
   return key;
 }
 
 function valueText(value: AnyValue): string {
-  if (typeof value !== 'object' || value === null) return String(value);
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  switch (typeof value) {
+    case 'string':
+      return `s${value.length}:${value}`;
+    case 'bigint':
+      return `i${value}`;
+    case 'number':
+      return `d${value}`;
+    case 'boolean':
+      return `b${value}`;
+    default:
+      return `o${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+  }
 }

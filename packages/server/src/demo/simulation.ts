@@ -11,7 +11,7 @@ import type {
   ExportTraceRequest,
 } from '../otlp/encode.js';
 import { backgroundLogs } from './background-logs.js';
-import type { FlowContext } from './calls.js';
+import type { FlowContext } from './flow-context.js';
 import { IncidentSchedule, type Incident } from './incidents.js';
 import { KafkaTopic } from './kafka-topic.js';
 import { MetricsRecorder } from './generate-metrics.js';

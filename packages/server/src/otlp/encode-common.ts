@@ -50,8 +50,20 @@ export function writeFixed64FromNumber(w: Writer, value: number): void {
   w.fixed32(value >>> 0).fixed32(Math.floor(value / TWO_32) >>> 0);
 }
 
-/** A 64-bit varint (int64 / uint64) from a bigint, via protobufjs' `{ low, high }` long shape. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Throws for a bigint that does not fit int64 rather than silently wrapping it. */
+export function checkInt64(value: bigint): bigint {
+  if (value < INT64_MIN || value > INT64_MAX) {
+    throw new RangeError(`${value} does not fit in a signed 64-bit integer`);
+  }
+  return value;
+}
+
+/** An int64 varint from a bigint, via protobufjs' `{ low, high }` long shape. */
 export function writeInt64Varint(w: Writer, value: bigint): void {
+  checkInt64(value);
   w.int64({
     low: Number(BigInt.asIntN(32, value)),
     high: Number(BigInt.asIntN(32, value >> 32n)),
@@ -152,13 +164,56 @@ export function writeKeyValues(w: Writer, field: number, attributes: Attributes 
   if (attributes === undefined) return;
   const tag = lenTag(field);
   for (const key in attributes) {
-    w.uint32(tag).fork();
-    w.uint32(lenTag(1)).string(key);
-    w.uint32(lenTag(2)).fork();
-    writeAnyValue(w, attributes[key]!);
-    w.ldelim();
-    w.ldelim();
+    const value = attributes[key]!;
+    const keyLength = Buffer.byteLength(key);
+    const valueLength = scalarAnyValueLength(value);
+    w.uint32(tag);
+    if (valueLength >= 0) {
+      // Scalars (nearly all attributes): lengths computed up front instead of fork/ldelim,
+      // which allocate per call and dominate the encoder's cost.
+      w.uint32(1 + varintSize(keyLength) + keyLength + 1 + varintSize(valueLength) + valueLength);
+      w.uint32(lenTag(1)).string(key);
+      w.uint32(lenTag(2)).uint32(valueLength);
+      writeAnyValue(w, value);
+    } else {
+      w.fork();
+      w.uint32(lenTag(1)).string(key);
+      w.uint32(lenTag(2)).fork();
+      writeAnyValue(w, value);
+      w.ldelim();
+      w.ldelim();
+    }
   }
+}
+
+/** Encoded size of a string / bool / int / double AnyValue; -1 for the other kinds. */
+function scalarAnyValueLength(value: AnyValue): number {
+  switch (typeof value) {
+    case 'string': {
+      const n = Buffer.byteLength(value);
+      return 1 + varintSize(n) + n;
+    }
+    case 'boolean':
+      return 2;
+    case 'number':
+      return 9;
+    case 'bigint':
+      return 1 + int64VarintSize(value);
+    default:
+      return -1;
+  }
+}
+
+function varintSize(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+/** int64 varints are 10 bytes for negative values (two's complement, sign-extended). */
+function int64VarintSize(value: bigint): number {
+  if (checkInt64(value) < 0n) return 10;
+  let size = 1;
+  for (let v = value >> 7n; v > 0n; v >>= 7n) size++;
+  return size;
 }
 
 export function writeResourceField(w: Writer, field: number, resource: Resource): void {

@@ -1,4 +1,5 @@
 import {
+  checkInt64,
   createWriter,
   i64Tag,
   lenTag,
@@ -114,7 +115,7 @@ function writeNumberPoint(w: Writer, point: NumberDataPoint): void {
   writeTimeField(w, 3, point.timeUnixNano);
   // value is a oneof: written even when zero.
   if (typeof point.value === 'bigint') {
-    writeFixed64(w.uint32(i64Tag(6)), point.value);
+    writeFixed64(w.uint32(i64Tag(6)), checkInt64(point.value));
   } else {
     w.uint32(i64Tag(4)).double(point.value);
   }
@@ -201,7 +202,7 @@ function writeExemplars(w: Writer, field: number, exemplars: readonly Exemplar[]
     w.uint32(lenTag(field)).fork();
     writeTimeField(w, 2, exemplar.timeUnixNano);
     if (typeof exemplar.value === 'bigint') {
-      writeFixed64(w.uint32(i64Tag(6)), exemplar.value);
+      writeFixed64(w.uint32(i64Tag(6)), checkInt64(exemplar.value));
     } else {
       w.uint32(i64Tag(3)).double(exemplar.value);
     }

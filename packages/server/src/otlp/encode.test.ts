@@ -801,6 +801,38 @@ describe('encodeExportTraceRequest', () => {
   });
 });
 
+describe('int64 values', () => {
+  it('refuses bigints outside the int64 range instead of wrapping them', () => {
+    const request = (value: bigint): ExportLogsRequest => ({
+      resourceLogs: [
+        {
+          resource: { attributes: { n: value } },
+          scopeLogs: [{ scope: { name: 's' }, logRecords: [] }],
+        },
+      ],
+    });
+    expect(() => encodeExportLogsRequest(request(2n ** 63n))).toThrow(RangeError);
+    expect(() => encodeExportLogsRequest(request(-(2n ** 63n) - 1n))).toThrow(RangeError);
+    expect(() => encodeExportLogsRequest(request(-(2n ** 63n)))).not.toThrow();
+    const gauge = (value: bigint): ExportMetricsRequest => ({
+      resourceMetrics: [
+        {
+          resource: { attributes: {} },
+          scopeMetrics: [
+            {
+              scope: { name: 's' },
+              metrics: [
+                { name: 'g', data: { type: 'gauge', points: [{ timeUnixNano: 1n, value }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(() => encodeExportMetricsRequest(gauge(2n ** 64n))).toThrow(RangeError);
+  });
+});
+
 describe('encodeExportLogsRequest', () => {
   it('round-trips random requests through the oracle decoder', () => {
     const rng = createPrng(2);

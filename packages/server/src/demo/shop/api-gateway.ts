@@ -7,12 +7,12 @@ import {
   callGrpc,
   callHttp,
   GRPC,
-  type FlowContext,
   type GrpcHandler,
   type HttpHandler,
   type HttpRequest,
   type HttpResponse,
-} from '../calls.js';
+} from '../call-rpc.js';
+import type { FlowContext } from '../flow-context.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';
 import type { ServiceName } from '../topology.js';
 import { stringAttribute, type OpenSpan } from '../trace-recorder.js';

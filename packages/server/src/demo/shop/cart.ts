@@ -1,5 +1,7 @@
 /** cart (.NET, HTTP): carts live in Redis hashes; adding an item asks inventory first. */
-import { callGrpc, GRPC, redisCommand, type FlowContext, type HttpHandler } from '../calls.js';
+import { redisCommand } from '../call-datastores.js';
+import { callGrpc, GRPC, type HttpHandler } from '../call-rpc.js';
+import type { FlowContext } from '../flow-context.js';
 import { exceptionFor } from '../failures.js';
 import { accessLogBody, exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';

@@ -4,17 +4,10 @@
  * to Kafka for fulfilment and email, and empties the cart.
  */
 import type { Attributes } from '../../otlp/encode.js';
-import {
-  callGrpc,
-  callHttp,
-  consumeKafka,
-  GRPC,
-  produceKafka,
-  queryPostgres,
-  type FlowContext,
-  type HttpHandler,
-  type HttpResponse,
-} from '../calls.js';
+import { queryPostgres } from '../call-datastores.js';
+import { consumeKafka, produceKafka } from '../call-kafka.js';
+import { callGrpc, callHttp, GRPC, type HttpHandler, type HttpResponse } from '../call-rpc.js';
+import type { FlowContext } from '../flow-context.js';
 import { exceptionFor } from '../failures.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';

@@ -3,13 +3,8 @@
  * fetches its data from api-gateway (in parallel where the page needs several things), then
  * renders. API routes used by the browser (add to cart, checkout) pass the status through.
  */
-import {
-  callHttp,
-  finishHttpServer,
-  type FlowContext,
-  type HttpHandler,
-  type HttpResponse,
-} from '../calls.js';
+import { callHttp, finishHttpServer, type HttpHandler, type HttpResponse } from '../call-rpc.js';
+import type { FlowContext } from '../flow-context.js';
 import { exceptionFor } from '../failures.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';
@@ -19,7 +14,6 @@ import {
   pickUserId,
   PRODUCTS,
   SEARCH_TERMS,
-  type Product,
 } from '../shop-data.js';
 import type { OpenSpan } from '../trace-recorder.js';
 import { gateway } from './api-gateway.js';
@@ -247,7 +241,7 @@ function buildPage(ctx: FlowContext, kind: PageKind): Page {
       const lines: OrderLine[] = Array.from(
         { length: rng.weighted([1, 2, 3, 4], [45, 30, 15, 10]) },
         () => ({
-          product: pickProduct(ctx),
+          product: rng.pick(PRODUCTS),
           quantity: rng.weighted([1, 2], [85, 15]),
         }),
       );
@@ -267,8 +261,4 @@ function buildPage(ctx: FlowContext, kind: PageKind): Page {
       };
     }
   }
-}
-
-function pickProduct(ctx: FlowContext): Product {
-  return ctx.rng.pick(PRODUCTS);
 }

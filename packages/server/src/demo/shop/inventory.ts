@@ -1,12 +1,7 @@
 /** inventory (Java, gRPC): stock levels and reservations in PostgreSQL. */
-import {
-  GRPC,
-  queryPostgres,
-  type FlowContext,
-  type GrpcHandler,
-  type GrpcResponse,
-  type SqlStatement,
-} from '../calls.js';
+import { queryPostgres, type SqlStatement } from '../call-datastores.js';
+import { GRPC, type GrpcHandler, type GrpcResponse } from '../call-rpc.js';
+import type { FlowContext } from '../flow-context.js';
 import { exceptionFor } from '../failures.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';

@@ -2,7 +2,9 @@
  * The consumers of the `orders` topic: order-fulfillment (Java) hands the order to the
  * warehouse, email (Python) sends the confirmation through an external mail provider.
  */
-import { callExternal, queryPostgres, type ConsumerHandler } from '../calls.js';
+import { queryPostgres } from '../call-datastores.js';
+import type { ConsumerHandler } from '../call-kafka.js';
+import { callExternal } from '../call-rpc.js';
 import { exceptionFor } from '../failures.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';

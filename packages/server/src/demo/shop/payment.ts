@@ -2,7 +2,8 @@
  * payment (Node.js, gRPC): validates the card, charges it at the external payment provider
  * (retrying once on a 5xx) and records the attempt in PostgreSQL.
  */
-import { callExternal, GRPC, queryPostgres, type GrpcHandler } from '../calls.js';
+import { queryPostgres } from '../call-datastores.js';
+import { callExternal, GRPC, type GrpcHandler } from '../call-rpc.js';
 import { exceptionFor } from '../failures.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';

@@ -1,12 +1,7 @@
 /** product-catalog (Go, gRPC): products from Redis, PostgreSQL behind it on a cache miss. */
-import {
-  GRPC,
-  queryPostgres,
-  redisCommand,
-  type FlowContext,
-  type GrpcHandler,
-  type GrpcResponse,
-} from '../calls.js';
+import { queryPostgres, redisCommand } from '../call-datastores.js';
+import { GRPC, type GrpcHandler, type GrpcResponse } from '../call-rpc.js';
+import type { FlowContext } from '../flow-context.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';
 import type { OpenSpan } from '../trace-recorder.js';

@@ -1,5 +1,5 @@
 /** recommendation (Python, gRPC): scores candidates, then fetches them from product-catalog. */
-import { callGrpc, GRPC, type GrpcHandler } from '../calls.js';
+import { callGrpc, GRPC, type GrpcHandler } from '../call-rpc.js';
 import { exceptionFor } from '../failures.js';
 import { exceptionAttributes } from '../generate-logs.js';
 import { LATENCY, sampleLatencyMs } from '../latency.js';
