@@ -31,8 +31,7 @@ export const badRequest = (message: string, cause?: unknown) =>
 
 export const notFound = (message: string) => new AppError('not_found', 404, message);
 
-export const payloadTooLarge = (message: string) =>
-  new AppError('payload_too_large', 413, message);
+export const payloadTooLarge = (message: string) => new AppError('payload_too_large', 413, message);
 
 export const unsupportedMediaType = (message: string) =>
   new AppError('unsupported_media_type', 415, message);

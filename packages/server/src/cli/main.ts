@@ -18,6 +18,12 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
 const program = new Command()
   .name('pharos')
   .description('OpenTelemetry-native observability: traces, metrics and logs in one place')
@@ -42,7 +48,7 @@ program
   .option('--duration <duration>', 'how long to run, e.g. 30s, 5m, 1h', durationOption, 60_000)
   .option('--rate <n>', 'mean requests (traces) per second', positiveNumber, 20)
   .option('--api-key <key>', 'API key sent as a bearer token')
-  .option('--seed <n>', 'random seed for reproducible traffic', positiveNumber)
+  .option('--seed <n>', 'random seed for reproducible traffic', nonNegativeInteger)
   .action(
     (options: {
       endpoint: string;

@@ -109,8 +109,7 @@ export function configPaths(): string[] {
   const walk = (shape: Record<string, z.ZodType>, prefix: string) => {
     for (const [key, schema] of Object.entries(shape)) {
       const inner = unwrap(schema);
-      if (inner instanceof z.ZodObject)
-        walk(inner.shape, `${prefix}${key}.`);
+      if (inner instanceof z.ZodObject) walk(inner.shape, `${prefix}${key}.`);
       else paths.push(`${prefix}${key}`);
     }
   };

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
@@ -19,7 +19,8 @@ export interface AppDeps {
 function createServer(logger: Logger): FastifyInstance {
   return Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Ingest traffic is far too heavy to log per request; errors are logged where handled.
+    logController: new LogController({ disableRequestLogging: true }),
     // Ingest bodies are limited per route; this bounds everything else.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
