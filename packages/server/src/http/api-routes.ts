@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { logRoutes } from './routes/logs.js';
 import { metricRoutes } from './routes/metrics.js';
+import { serviceMapRoutes } from './routes/service-map.js';
 import { serviceRoutes } from './routes/services.js';
 import { traceRoutes } from './routes/traces.js';
 
@@ -10,6 +11,7 @@ export function apiRoutes(store: TelemetryStore) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(traceRoutes(store));
     await app.register(serviceRoutes(store));
+    await app.register(serviceMapRoutes(store));
     await app.register(logRoutes(store));
     await app.register(metricRoutes(store));
   };

@@ -1,39 +1,188 @@
-import { sql } from '../store/sql.js';
-import type { TelemetryStore, TimeRange } from '../store/telemetry-store.js';
+import { sql, type SqlFragment } from '../store/sql.js';
+import type { Dialect, Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { toNumber } from './rows.js';
+import { nsToIso } from './time.js';
 
-export interface ServiceSummary {
+/**
+ * RED figures (rate, errors, duration) of services and operations. Requests are the spans that
+ * a service SERVES: kind `server` or `consumer`. Latency percentiles are exact and linearly
+ * interpolated between the two nearest ranks (DuckDB `quantile_cont`; ClickHouse `quantileExact`
+ * family in its dialect): with sorted durations x[0..n-1], p = x[floor(h)] + (h − floor(h)) ·
+ * (x[floor(h)+1] − x[floor(h)]) where h = (n − 1)·q.
+ */
+export interface RedFigures {
+  /** Server + consumer spans in the range. */
+  requests: number;
+  /** Requests per second over the whole range. */
+  requestRate: number;
+  /** Requests with status error. */
+  requestErrors: number;
+  /** requestErrors / requests; null without requests. */
+  errorRate: number | null;
+  /** Nanoseconds; null without requests. */
+  p50Ns: number | null;
+  p95Ns: number | null;
+  p99Ns: number | null;
+}
+
+export interface ServiceSummary extends RedFigures {
   name: string;
+  /** Every span of the service (any kind). */
   spanCount: number;
+  /** Spans of any kind with status error. */
   errorCount: number;
   logCount: number;
 }
 
-/** Services seen in the range (in spans or logs), with their span, error and log counts. */
+export interface OperationSummary extends RedFigures {
+  name: string;
+  spanCount: number;
+  errorCount: number;
+}
+
+const IS_REQUEST = sql`kind IN ('server', 'consumer')`;
+const IS_ERROR = sql`status_code = 'error'`;
+
+/** The aggregate columns shared by every RED query. */
+function redAggregates(dialect: Dialect): SqlFragment {
+  const latency = sql`CASE WHEN ${IS_REQUEST} THEN duration_ns END`;
+  return sql`count(*) AS span_count,
+    sum(CASE WHEN ${IS_ERROR} THEN 1 ELSE 0 END) AS error_count,
+    sum(CASE WHEN ${IS_REQUEST} THEN 1 ELSE 0 END) AS requests,
+    sum(CASE WHEN ${IS_REQUEST} AND ${IS_ERROR} THEN 1 ELSE 0 END) AS request_errors,
+    ${dialect.quantile(latency, 0.5)} AS p50,
+    ${dialect.quantile(latency, 0.95)} AS p95,
+    ${dialect.quantile(latency, 0.99)} AS p99`;
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+function rangeSeconds(range: TimeRange): number {
+  return Number(range.toNs - range.fromNs) / 1e9;
+}
+
+function redFigures(row: Row, seconds: number): RedFigures {
+  const requests = toNumber(row.requests);
+  const requestErrors = toNumber(row.request_errors);
+  return {
+    requests,
+    requestRate: requests / seconds,
+    requestErrors,
+    errorRate: requests === 0 ? null : requestErrors / requests,
+    p50Ns: requests === 0 ? null : nullableNumber(row.p50),
+    p95Ns: requests === 0 ? null : nullableNumber(row.p95),
+    p99Ns: requests === 0 ? null : nullableNumber(row.p99),
+  };
+}
+
+/** Services seen in the range (in spans or logs) with their RED figures and counts. */
 export async function listServices(
   store: TelemetryStore,
   tenant: TenantId,
   range: TimeRange,
 ): Promise<ServiceSummary[]> {
+  const { dialect } = store;
   const rows = await store.query(
     tenant,
     range,
-    (
-      s,
-    ) => sql`SELECT name, sum(spans) AS span_count, sum(errors) AS error_count, sum(logs) AS log_count FROM (
-        SELECT service_name AS name, count(*) AS spans,
-               sum(CASE WHEN status_code = 'error' THEN 1 ELSE 0 END) AS errors, 0 AS logs
-        FROM ${s.spans} GROUP BY service_name
-        UNION ALL
-        SELECT service_name AS name, 0 AS spans, 0 AS errors, count(*) AS logs
-        FROM ${s.logs} GROUP BY service_name
-      ) AS counts GROUP BY name ORDER BY name`,
+    (s) => sql`WITH red AS (
+        SELECT service_name AS name, ${redAggregates(dialect)} FROM ${s.spans} GROUP BY service_name
+      ), log_counts AS (
+        SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name
+      ), names AS (SELECT name FROM red UNION SELECT name FROM log_counts)
+      SELECT names.name AS name, red.span_count, red.error_count, red.requests, red.request_errors,
+        red.p50, red.p95, red.p99, log_counts.log_count
+      FROM names LEFT JOIN red ON red.name = names.name
+        LEFT JOIN log_counts ON log_counts.name = names.name
+      ORDER BY names.name`,
   );
+  const seconds = rangeSeconds(range);
   return rows.map((r) => ({
     name: r.name as string,
     spanCount: toNumber(r.span_count),
     errorCount: toNumber(r.error_count),
     logCount: toNumber(r.log_count),
+    ...redFigures(r, seconds),
   }));
+}
+
+/** A service's operations (span names) in the range with their RED figures, by name. */
+export async function listOperations(
+  store: TelemetryStore,
+  tenant: TenantId,
+  service: string,
+  range: TimeRange,
+  limit: number,
+): Promise<OperationSummary[]> {
+  const { dialect } = store;
+  const rows = await store.query(
+    tenant,
+    range,
+    (s) => sql`SELECT name, ${redAggregates(dialect)} FROM ${s.spans}
+      WHERE service_name = ${service} GROUP BY name ORDER BY name LIMIT ${limit}`,
+  );
+  const seconds = rangeSeconds(range);
+  return rows.map((r) => ({
+    name: r.name as string,
+    spanCount: toNumber(r.span_count),
+    errorCount: toNumber(r.error_count),
+    ...redFigures(r, seconds),
+  }));
+}
+
+export interface SeriesPoint extends RedFigures {
+  /** Bucket start. */
+  timeUnixNano: string;
+  time: string;
+}
+
+export interface ServiceSeries {
+  service: string;
+  stepNs: string;
+  points: SeriesPoint[];
+}
+
+const NICE_STEPS_S = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+];
+export const MAX_SERIES_BUCKETS = 2000;
+
+/** The smallest "nice" step giving at most ~60 buckets over the range. */
+export function autoStepNs(range: TimeRange, buckets = 60): bigint {
+  const ideal = Number(range.toNs - range.fromNs) / 1e9 / buckets;
+  const step = NICE_STEPS_S.find((s) => s >= ideal) ?? Math.ceil(ideal / 86400) * 86400;
+  return BigInt(step) * 1_000_000_000n;
+}
+
+/** RED figures of a service's requests per time bucket [from + i·step, from + (i+1)·step). */
+export async function serviceSeries(
+  store: TelemetryStore,
+  tenant: TenantId,
+  service: string,
+  range: TimeRange,
+  stepNs: bigint,
+): Promise<ServiceSeries> {
+  const { dialect } = store;
+  const bucketCount = Number((range.toNs - range.fromNs + stepNs - 1n) / stepNs);
+  const rows = await store.query(tenant, range, (s) => {
+    const bucket = dialect.intDiv(sql`(start_time_unix_nano - ${range.fromNs})`, sql`${stepNs}`);
+    return sql`SELECT ${bucket} AS bucket, ${redAggregates(dialect)} FROM ${s.spans}
+      WHERE service_name = ${service} AND ${IS_REQUEST} GROUP BY bucket ORDER BY bucket`;
+  });
+  const byBucket = new Map(rows.map((r) => [toNumber(r.bucket), r]));
+  const points: SeriesPoint[] = [];
+  for (let i = 0; i < bucketCount; i++) {
+    const startNs = range.fromNs + BigInt(i) * stepNs;
+    const endNs = startNs + stepNs < range.toNs ? startNs + stepNs : range.toNs;
+    const row = byBucket.get(i) ?? { requests: 0, request_errors: 0 };
+    points.push({
+      timeUnixNano: startNs.toString(),
+      time: nsToIso(startNs),
+      ...redFigures(row, Number(endNs - startNs) / 1e9),
+    });
+  }
+  return { service, stepNs: stepNs.toString(), points };
 }

@@ -1,7 +1,8 @@
 import { badRequest } from '../errors.js';
 import { sql } from '../store/sql.js';
-import type { Row, TelemetryStore } from '../store/telemetry-store.js';
+import type { Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
+import { toApiLogRecord, type ApiLogRecord } from './logs.js';
 import { parseJsonColumn, toBigInt, toNumber, toStringOrNull } from './rows.js';
 import { nsToIso } from './time.js';
 
@@ -35,7 +36,17 @@ export interface ApiTrace {
   services: string[];
   rootSpan: { serviceName: string; name: string } | null;
   spans: ApiSpan[];
+  /** Log records of the trace within its span window ± `TRACE_LOG_MARGIN_NS`, oldest first. */
+  logs: ApiLogRecord[];
+  /** True when the trace's logs were cut at `MAX_TRACE_LOGS`. */
+  logsTruncated: boolean;
 }
+
+/** Logs are looked up this long before the first span starts and after the last one ends. */
+export const TRACE_LOG_MARGIN_NS = 60_000_000_000n;
+export const MAX_TRACE_LOGS = 1000;
+/** A trace answer holds at most this many spans (the earliest). */
+export const MAX_TRACE_SPANS = 100_000;
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
@@ -78,19 +89,51 @@ export function toApiSpan(row: Row): ApiSpan {
   };
 }
 
-/** Every span of a trace, parents before children where start times tie; null if none. */
+/** The spans of a trace, parents before children where start times tie. */
+export async function getTraceSpans(
+  store: TelemetryStore,
+  tenant: TenantId,
+  traceId: string,
+  range: TimeRange | null = null,
+  limit = MAX_TRACE_SPANS,
+): Promise<Row[]> {
+  const id = parseTraceId(traceId);
+  return store.query(
+    tenant,
+    range,
+    (s) =>
+      sql`SELECT * FROM ${s.spans} WHERE trace_id = ${id} ORDER BY start_time_unix_nano, parent_span_id = '' DESC, span_id LIMIT ${limit}`,
+  );
+}
+
+/** The trace's log records between `fromNs` and `toNs`, oldest first, at most `limit + 1`. */
+async function getTraceLogs(
+  store: TelemetryStore,
+  tenant: TenantId,
+  traceId: string,
+  range: TimeRange,
+  limit: number,
+): Promise<Row[]> {
+  return store.query(
+    tenant,
+    range,
+    (s) =>
+      sql`SELECT * FROM ${s.logs} WHERE trace_id = ${traceId} ORDER BY time_unix_nano, span_id LIMIT ${limit + 1}`,
+  );
+}
+
+/**
+ * Every span of a trace and its logs; null if it has no spans. `range`, when given, bounds
+ * where the spans are looked for (a hint from a search result); otherwise every day is read.
+ */
 export async function getTrace(
   store: TelemetryStore,
   tenant: TenantId,
   traceId: string,
+  range: TimeRange | null = null,
 ): Promise<ApiTrace | null> {
   const id = parseTraceId(traceId);
-  const rows = await store.query(
-    tenant,
-    null,
-    (s) =>
-      sql`SELECT * FROM ${s.spans} WHERE trace_id = ${id} ORDER BY start_time_unix_nano, parent_span_id = '' DESC, span_id`,
-  );
+  const rows = await getTraceSpans(store, tenant, id, range);
   if (rows.length === 0) return null;
   const spans = rows.map(toApiSpan);
   const starts = rows.map((r) => toBigInt(r.start_time_unix_nano));
@@ -98,6 +141,13 @@ export async function getTrace(
   const start = starts.reduce((a, b) => (b < a ? b : a));
   const end = ends.reduce((a, b) => (b > a ? b : a));
   const root = spans.find((s) => s.parentSpanId === '') ?? null;
+  const logRows = await getTraceLogs(
+    store,
+    tenant,
+    id,
+    { fromNs: start - TRACE_LOG_MARGIN_NS, toNs: end + TRACE_LOG_MARGIN_NS + 1n },
+    MAX_TRACE_LOGS,
+  );
   return {
     traceId: id,
     startTime: nsToIso(start),
@@ -107,5 +157,7 @@ export async function getTrace(
     services: [...new Set(spans.map((s) => s.serviceName))].sort(),
     rootSpan: root ? { serviceName: root.serviceName, name: root.name } : null,
     spans,
+    logs: logRows.slice(0, MAX_TRACE_LOGS).map(toApiLogRecord),
+    logsTruncated: logRows.length > MAX_TRACE_LOGS,
   };
 }

@@ -37,6 +37,12 @@ export interface Dialect {
   quantile(expr: SqlFragment, q: number): SqlFragment;
   /** Count of distinct values of an expression, as an aggregate. */
   countDistinct(expr: SqlFragment): SqlFragment;
+  /** Integer division of two integer expressions, rounding toward negative infinity for ≥ 0. */
+  intDiv(dividend: SqlFragment, divisor: SqlFragment): SqlFragment;
+  /** The `value` of the row with the smallest `by`, as an aggregate. */
+  argMin(value: SqlFragment, by: SqlFragment): SqlFragment;
+  /** The distinct non-NULL values of an expression as an array (unordered), as an aggregate. */
+  distinctList(expr: SqlFragment): SqlFragment;
 }
 
 /** A day of one tenant's data for one signal, as stored. */

@@ -28,4 +28,8 @@ export const duckDbDialect: Dialect = {
   quantile: (expr: SqlFragment, q: number) =>
     sql`quantile_cont(${expr}, ${raw(checkedQuantile(q))})`,
   countDistinct: (expr: SqlFragment) => sql`count(DISTINCT ${expr})`,
+  intDiv: (dividend: SqlFragment, divisor: SqlFragment) => sql`(${dividend} // ${divisor})`,
+  argMin: (value: SqlFragment, by: SqlFragment) => sql`arg_min(${value}, ${by})`,
+  distinctList: (expr: SqlFragment) =>
+    sql`list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)`,
 };
