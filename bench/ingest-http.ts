@@ -183,7 +183,20 @@ async function main(): Promise<void> {
   const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
   const server = spawn(
     process.execPath,
-    [bin, 'start', '--http-port', '0', '--otlp-http-port', '0', '--data-dir', dataDir],
+    [
+      // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      bin,
+      'start',
+      '--http-port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
     {
       env: {
         ...process.env,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
+import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
 import { GroupCommitter } from './ingest/group-committer.js';
 import { DuckDbTelemetryStore } from './store/duckdb/duckdb-telemetry-store.js';
@@ -12,6 +13,8 @@ export interface RunningPharos {
   /** Base URLs of the listeners, e.g. `http://127.0.0.1:4400`. */
   httpUrl: string;
   otlpHttpUrl: string | null;
+  /** Port of the OTLP/gRPC listener. */
+  otlpGrpcPort: number;
   /** Stop accepting, commit what was accepted, close storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -39,6 +42,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   const deps: AppDeps = { config, store, committer, logger, isReady: () => ready };
 
   const apps: FastifyInstance[] = [];
+  let grpc: RunningGrpcServer | undefined;
   try {
     const main = await buildMainApp(deps);
     apps.push(main);
@@ -50,6 +54,8 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       await otlp.listen({ host: config.host, port: config.otlp.httpPort });
       otlpHttpUrl = urlOf(otlp);
     }
+    grpc = await startOtlpGrpcServer({ config, committer, logger });
+    const grpcServer = grpc;
     const maintenance = startMaintenance(store, config, logger);
     ready = true;
 
@@ -59,11 +65,12 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       committer,
       httpUrl: urlOf(main),
       otlpHttpUrl,
+      otlpGrpcPort: grpcServer.port,
       close() {
         closing ??= (async () => {
           ready = false;
           maintenance.stop();
-          await Promise.all(apps.map((app) => app.close()));
+          await Promise.all([...apps.map((app) => app.close()), grpcServer.close()]);
           await committer.drain();
           await maintenance.idle();
           await store.close();
@@ -73,6 +80,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     };
   } catch (error) {
     await Promise.all(apps.map((app) => app.close()));
+    await grpc?.close();
     await store.close();
     throw error;
   }

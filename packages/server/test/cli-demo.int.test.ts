@@ -37,7 +37,18 @@ async function startServer(): Promise<Started> {
   }
   const child = spawn(
     process.execPath,
-    [BIN, 'start', '--http-port', '0', '--otlp-http-port', '0', '--data-dir', dataDir],
+    [
+      BIN,
+      'start',
+      '--http-port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
     { env: { ...process.env, PHAROS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);

@@ -40,7 +40,12 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'pharos' } });
   const pharos = await startPharos(config, logger);
   logger.info(
-    { http: pharos.httpUrl, otlpHttp: pharos.otlpHttpUrl, dataDir: config.dataDir },
+    {
+      http: pharos.httpUrl,
+      otlpHttp: pharos.otlpHttpUrl,
+      otlpGrpcPort: pharos.otlpGrpcPort,
+      dataDir: config.dataDir,
+    },
     'pharos started',
   );
   if (config.banner) {
@@ -49,7 +54,8 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       [
         '',
         `  Pharos is running. UI and API: ${pharos.httpUrl}`,
-        `  Send OpenTelemetry data:  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp.replace('127.0.0.1', 'localhost')}`,
+        `  Send OpenTelemetry data:  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp.replace('127.0.0.1', 'localhost')} (OTLP/HTTP)`,
+        `                            or grpc://localhost:${pharos.otlpGrpcPort} (OTLP/gRPC)`,
         `  Try it with demo traffic:  npx pharos demo --endpoint ${otlp}`,
         '',
         '',

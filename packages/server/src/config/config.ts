@@ -28,7 +28,7 @@ export const configSchema = z
     otlp: z
       .object({
         httpPort: port.default(4318).describe('OTLP/HTTP receiver (0: any free port)'),
-        grpcPort: port.default(4317).describe('OTLP/gRPC receiver (not yet served)'),
+        grpcPort: port.default(4317).describe('OTLP/gRPC receiver (0: any free port)'),
       })
       .strict()
       .prefault({}),
@@ -76,6 +76,55 @@ export const configSchema = z
       .strict()
       .prefault({}),
     banner: booleanText.default(true).describe('Print where Pharos listens and how to send data'),
+    auth: booleanText
+      .default(true)
+      .describe('Authentication; off runs single-user with everything in the tenant default'),
+    allowSignup: booleanText
+      .default(false)
+      .describe('Whether anyone may sign up and create a new organisation'),
+    admin: z
+      .object({
+        email: z.email().optional().describe('Owner account created at start'),
+        password: z.string().min(12).max(1024).optional().describe('Its password'),
+      })
+      .strict()
+      .prefault({}),
+    bootstrapApiKey: z
+      .string()
+      .min(32)
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces')
+      .optional()
+      .describe('An ingest+read API key of the first organisation, created at start'),
+    session: z
+      .object({
+        accessTtlSeconds: positiveInt.default(900).describe('Lifetime of an access token'),
+        refreshTtlSeconds: positiveInt
+          .default(30 * 86_400)
+          .describe('Lifetime of a session (refresh token)'),
+      })
+      .strict()
+      .prefault({}),
+    meta: z
+      .object({
+        postgresUrl: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+          .optional()
+          .describe('PostgreSQL for the metadata store; unset: embedded PGlite'),
+      })
+      .strict()
+      .prefault({}),
+    tls: z
+      .object({
+        certFile: z.string().min(1).optional().describe('PEM certificate (chain) for HTTPS'),
+        keyFile: z.string().min(1).optional().describe('PEM private key for HTTPS'),
+      })
+      .strict()
+      .prefault({})
+      .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+        message: 'set both tls.certFile and tls.keyFile, or neither',
+      }),
   })
   .strict();
 
@@ -125,12 +174,22 @@ function unwrap(schema: z.ZodType): z.ZodType {
   return current;
 }
 
+/** Settings whose environment variable is not derived from the path. */
+const ENV_NAMES: Readonly<Record<string, string>> = { 'meta.postgresUrl': 'PHAROS_POSTGRES_URL' };
+
 export function envNameOf(configPath: string): string {
-  return `PHAROS_${configPath.split('.').map(camelToSnake).join('_')}`;
+  return (
+    ENV_NAMES[configPath] ?? `PHAROS_${configPath.split('.').map(camelToSnake).join('_')}`
+  );
 }
 
-/** Environment variables read outside the schema (by the CLI). */
-const EXTRA_ENV = new Set(['PHAROS_CONFIG']);
+/** Environment variables read outside the schema (by the CLI, and by the test setup). */
+const EXTRA_ENV = new Set([
+  'PHAROS_CONFIG',
+  'PHAROS_TEST_POSTGRES',
+  'PHAROS_TEST_PG_PORT',
+  'PHAROS_TEST_PG_DIR',
+]);
 
 function setPath(tree: Tree, configPath: string, value: unknown): void {
   const keys = configPath.split('.');

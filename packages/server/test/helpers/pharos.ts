@@ -22,7 +22,14 @@ export async function startTestPharos(
   const config = loadConfig({
     env: { PHAROS_LOG_LEVEL: 'warn', ...options.env },
     cwd: dataDir,
-    flags: { host: '127.0.0.1', httpPort: 0, 'otlp.httpPort': 0, dataDir, banner: false },
+    flags: {
+      host: '127.0.0.1',
+      httpPort: 0,
+      'otlp.httpPort': 0,
+      'otlp.grpcPort': 0,
+      dataDir,
+      banner: false,
+    },
   });
   const pharos = await startPharos(config, pino({ level: config.logLevel }));
   return {

@@ -1,0 +1,143 @@
+import {
+  Server,
+  ServerCredentials,
+  status as GrpcStatus,
+  type Metadata,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { AppError } from '../errors.js';
+import type { GroupCommitter } from '../ingest/group-committer.js';
+import { ingestOtlp } from '../ingest/otlp-ingest.js';
+import { exportResponse, type OtlpSignal } from '../ingest/otlp-response.js';
+import { DEFAULT_TENANT, type TenantId } from '../tenant.js';
+
+/** `opentelemetry.proto.collector.<signal>.v1.<Service>/Export` for each signal. */
+const SERVICES: Record<OtlpSignal, { path: string; name: string }> = {
+  traces: {
+    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    name: 'TraceService',
+  },
+  logs: { path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', name: 'LogsService' },
+  metrics: {
+    path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+    name: 'MetricsService',
+  },
+};
+
+/** HTTP status of an AppError → the gRPC status OTLP clients expect. */
+const GRPC_STATUS: Record<number, GrpcStatus> = {
+  400: GrpcStatus.INVALID_ARGUMENT,
+  401: GrpcStatus.UNAUTHENTICATED,
+  403: GrpcStatus.PERMISSION_DENIED,
+  413: GrpcStatus.INVALID_ARGUMENT,
+  429: GrpcStatus.RESOURCE_EXHAUSTED,
+  503: GrpcStatus.UNAVAILABLE,
+};
+
+// Messages are passed through as raw bytes: our own decoder reads them, in one pass.
+const identity = (buffer: Buffer): Buffer => buffer;
+
+function serviceDefinition(signal: OtlpSignal): ServiceDefinition {
+  return {
+    Export: {
+      path: SERVICES[signal].path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  };
+}
+
+export interface OtlpGrpcDeps {
+  config: Config;
+  committer: GroupCommitter;
+  logger: Logger;
+  /** The tenant of a call; authentication hooks in here. */
+  tenantOf?: (metadata: Metadata) => TenantId;
+}
+
+export interface RunningGrpcServer {
+  port: number;
+  /** Stop accepting calls and wait for running ones to finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * OTLP/gRPC receivers for traces, logs and metrics on one port. gzip-compressed messages are
+ * decompressed by grpc-js, bounded by `ingest.maxDecompressedBytes`; each call is answered only
+ * after its data is committed, exactly like OTLP/HTTP.
+ */
+export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGrpcServer> {
+  const server = new Server({
+    'grpc.max_receive_message_length': deps.config.ingest.maxDecompressedBytes,
+    'grpc.max_send_message_length': 1024 * 1024,
+  });
+  const tenantOf = deps.tenantOf ?? (() => DEFAULT_TENANT);
+
+  for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
+    server.addService(serviceDefinition(signal), {
+      Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+        ingestOtlp(deps.committer, signal, 'protobuf', call.request, tenantOf(call.metadata)).then(
+          (result) => {
+            const response = exportResponse(
+              signal,
+              'protobuf',
+              result.rejected.count,
+              result.rejected.messages.join('; '),
+            );
+            callback(null, response.body as Buffer);
+          },
+          (error: unknown) => {
+            const appError = error instanceof AppError ? error : undefined;
+            if (!appError || appError.status >= 500) {
+              deps.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
+            }
+            callback({
+              code: appError
+                ? (GRPC_STATUS[appError.status] ?? GrpcStatus.INTERNAL)
+                : GrpcStatus.INTERNAL,
+              details: appError?.expose ? appError.message : 'internal error',
+            });
+          },
+        );
+      },
+    });
+  }
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(
+      `${deps.config.host}:${deps.config.otlp.grpcPort}`,
+      ServerCredentials.createInsecure(),
+      (error, boundPort) => {
+        if (error) reject(error);
+        else resolve(boundPort);
+      },
+    );
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 10_000);
+        force.unref();
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      return closing;
+    },
+  };
+}
