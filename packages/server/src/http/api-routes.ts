@@ -4,6 +4,7 @@ import { logRoutes } from './routes/logs.js';
 import { metricRoutes } from './routes/metrics.js';
 import { serviceMapRoutes } from './routes/service-map.js';
 import { serviceRoutes } from './routes/services.js';
+import { sqlRoutes } from './routes/sql.js';
 import { traceRoutes } from './routes/traces.js';
 
 /** The JSON API under /api/v1: one plugin per area, every call scoped to the caller's tenant. */
@@ -12,6 +13,7 @@ export function apiRoutes(store: TelemetryStore) {
     await app.register(traceRoutes(store));
     await app.register(serviceRoutes(store));
     await app.register(serviceMapRoutes(store));
+    await app.register(sqlRoutes(store));
     await app.register(logRoutes(store));
     await app.register(metricRoutes(store));
   };
