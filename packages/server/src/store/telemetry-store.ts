@@ -43,6 +43,21 @@ export interface Dialect {
   argMin(value: SqlFragment, by: SqlFragment): SqlFragment;
   /** The distinct non-NULL values of an expression as an array (unordered), as an aggregate. */
   distinctList(expr: SqlFragment): SqlFragment;
+  /** Case-sensitive prefix test; the prefix is a bound value. */
+  startsWith(haystack: SqlFragment, prefix: string): SqlFragment;
+  /** A string or number expression as a double; NULL when it is not a number. */
+  toDoubleOrNull(expr: SqlFragment): SqlFragment;
+  /** Any scalar expression as text. */
+  toText(expr: SqlFragment): SqlFragment;
+  /**
+   * A deterministic non-negative 63-bit integer hash of the expressions (a tiebreak for stable
+   * ordering); fits a signed 64-bit integer so it can be compared with a bound value.
+   */
+  rowHash(exprs: readonly SqlFragment[]): SqlFragment;
+  /** One row per key of a JSON attribute-map column (a set-returning select-list expression). */
+  unnestAttributeKeys(column: SqlFragment): SqlFragment;
+  /** Like `attributeString`, with the key given by an SQL expression instead of a value. */
+  attributeStringAt(column: SqlFragment, keyExpr: SqlFragment): SqlFragment;
 }
 
 /** A day of one tenant's data for one signal, as stored. */

@@ -1,5 +1,5 @@
 import type { Dialect } from '../telemetry-store.js';
-import { raw, sql, type SqlFragment, type SqlRenderer } from '../sql.js';
+import { join, raw, sql, type SqlFragment, type SqlRenderer } from '../sql.js';
 import { standardIdentifier, standardLiteral } from '../sql-escape.js';
 
 export const duckDbRenderer: SqlRenderer = {
@@ -32,4 +32,12 @@ export const duckDbDialect: Dialect = {
   argMin: (value: SqlFragment, by: SqlFragment) => sql`arg_min(${value}, ${by})`,
   distinctList: (expr: SqlFragment) =>
     sql`list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)`,
+  startsWith: (haystack: SqlFragment, prefix: string) => sql`starts_with(${haystack}, ${prefix})`,
+  toDoubleOrNull: (expr: SqlFragment) => sql`TRY_CAST(${expr} AS DOUBLE)`,
+  toText: (expr: SqlFragment) => sql`CAST(${expr} AS VARCHAR)`,
+  rowHash: (exprs: readonly SqlFragment[]) => sql`CAST(hash(${join(exprs, ', ')}) >> 1 AS BIGINT)`,
+  unnestAttributeKeys: (column: SqlFragment) => sql`unnest(json_keys(${column}))`,
+  // The same JSON Pointer as `jsonPointer`, built in SQL from a key expression.
+  attributeStringAt: (column: SqlFragment, keyExpr: SqlFragment) =>
+    sql`json_extract_string(${column}, '/' || replace(replace(${keyExpr}, '~', '~0'), '/', '~1'))`,
 };
