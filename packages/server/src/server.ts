@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
 import { GroupCommitter } from './ingest/group-committer.js';
+import { PharosMetrics } from './selfmon/pharos-metrics.js';
 import { DuckDbTelemetryStore } from './store/duckdb/duckdb-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
 
@@ -37,9 +38,13 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     maxDelayMs: config.ingest.batchMaxDelayMs,
     maxItems: config.ingest.batchMaxItems,
     maxPendingItems: config.ingest.maxPendingItems,
+    onCommit: (items, seconds, ok) => {
+      metrics.recordCommit(items, seconds, ok);
+    },
   });
+  const metrics = new PharosMetrics(() => committer.stats);
   let ready = false;
-  const deps: AppDeps = { config, store, committer, logger, isReady: () => ready };
+  const deps: AppDeps = { config, store, committer, logger, metrics, isReady: () => ready };
 
   const apps: FastifyInstance[] = [];
   let grpc: RunningGrpcServer | undefined;
@@ -54,7 +59,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       await otlp.listen({ host: config.host, port: config.otlp.httpPort });
       otlpHttpUrl = urlOf(otlp);
     }
-    grpc = await startOtlpGrpcServer({ config, committer, logger });
+    grpc = await startOtlpGrpcServer({ config, committer, logger, metrics });
     const grpcServer = grpc;
     const maintenance = startMaintenance(store, config, logger);
     ready = true;

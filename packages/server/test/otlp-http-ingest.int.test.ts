@@ -211,6 +211,34 @@ describe('OTLP/HTTP ingest', () => {
     expect(new Set(trace.spans.map((s) => s.spanId)).size).toBe(1000);
   });
 
+  it('counts what it accepted, rejected and refused in its own Prometheus metrics', async () => {
+    const text = await (await fetch(`${pharos.httpUrl}/metrics`)).text();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.split(' ')[1]);
+    };
+    // Spans stored by the tests above: 3 + 2 + 1 + 2 × 1000 (JSON and protobuf both on :4318).
+    expect(
+      value('pharos_ingest_items_total{signal="traces",protocol="http",outcome="accepted"}'),
+    ).toBe(2006);
+    expect(
+      value('pharos_ingest_items_total{signal="traces",protocol="http",outcome="rejected"}'),
+    ).toBe(3);
+    expect(
+      value('pharos_ingest_requests_total{signal="traces",protocol="http",status="400"}'),
+    ).toBe(4);
+    expect(value('pharos_ingest_requests_total{signal="logs",protocol="http",status="415"}')).toBe(
+      1,
+    );
+    expect(value('pharos_ingest_requests_total{signal="logs",protocol="http",status="413"}')).toBe(
+      2,
+    );
+    expect(value('pharos_ingest_pending_items')).toBe(0);
+    expect(text).toMatch(/^pharos_ingest_commit_duration_seconds_count \d+/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+  });
+
   it('answers readiness and 404s in the API error shape', async () => {
     expect(await pharos.getJson('/readyz')).toEqual({ status: 'ready' });
     const response = await fetch(`${pharos.httpUrl}/api/v1/nope`);

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { AppError } from '../errors.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
+import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import { ingestOtlp } from '../ingest/otlp-ingest.js';
 import { exportResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import { DEFAULT_TENANT, type TenantId } from '../tenant.js';
@@ -59,6 +60,7 @@ export interface OtlpGrpcDeps {
   config: Config;
   committer: GroupCommitter;
   logger: Logger;
+  metrics: PharosMetrics;
   /** The tenant of a call; authentication hooks in here. */
   tenantOf?: (metadata: Metadata) => TenantId;
 }
@@ -92,10 +94,22 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
               result.rejected.count,
               result.rejected.messages.join('; '),
             );
+            deps.metrics.recordIngest(signal, 'grpc', {
+              status: 200,
+              accepted: result.accepted,
+              rejected: result.rejected.count,
+              bytes: call.request.length,
+            });
             callback(null, response.body as Buffer);
           },
           (error: unknown) => {
             const appError = error instanceof AppError ? error : undefined;
+            deps.metrics.recordIngest(signal, 'grpc', {
+              status: appError?.status ?? 500,
+              accepted: 0,
+              rejected: 0,
+              bytes: call.request.length,
+            });
             if (!appError || appError.status >= 500) {
               deps.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
             }

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
+import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { apiRoutes } from './api-routes.js';
 import { handleApiError } from './error-handler.js';
@@ -12,6 +13,7 @@ export interface AppDeps {
   store: TelemetryStore;
   committer: GroupCommitter;
   logger: Logger;
+  metrics: PharosMetrics;
   /** Whether the server is accepting work (false while starting and shutting down). */
   isReady: () => boolean;
 }
@@ -31,6 +33,10 @@ function createServer(logger: Logger): FastifyInstance {
 function healthRoutes(deps: AppDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/healthz', () => ({ status: 'ok' }));
+    app.get('/metrics', async (_request, reply) => {
+      const text = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(text);
+    });
     app.get('/readyz', async (_request, reply) => {
       if (!deps.isReady()) {
         return reply.status(503).send({ status: 'unavailable', reason: 'starting or stopping' });

@@ -9,15 +9,27 @@ import {
 } from '../ingest/otlp-body.js';
 import { ingestOtlp } from '../ingest/otlp-ingest.js';
 import { exportResponse, statusResponse, type OtlpSignal } from '../ingest/otlp-response.js';
+import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import { toAppError } from './error-handler.js';
 import { tenantOf } from './tenant.js';
 
 export interface OtlpRouteDeps {
   config: Config;
   committer: GroupCommitter;
+  metrics: PharosMetrics;
 }
 
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
+
+function signalOf(request: FastifyRequest): OtlpSignal | undefined {
+  const path = request.url.split('?')[0] ?? '';
+  return SIGNALS.find((signal) => path === `/v1/${signal}`);
+}
+
+function wireBytes(request: FastifyRequest): number {
+  if (Buffer.isBuffer(request.body)) return request.body.length;
+  return Number(request.headers['content-length'] ?? 0) || 0;
+}
 
 function encodingOrJson(request: FastifyRequest): OtlpEncoding {
   try {
@@ -49,6 +61,15 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
       if (appError.retryAfterSeconds !== undefined) {
         void reply.header('retry-after', String(appError.retryAfterSeconds));
       }
+      const signal = signalOf(request);
+      if (signal) {
+        deps.metrics.recordIngest(signal, 'http', {
+          status: appError.status,
+          accepted: 0,
+          rejected: 0,
+          bytes: wireBytes(request),
+        });
+      }
       const message = appError.expose ? appError.message : 'internal error';
       const response = statusResponse(
         encodingOrJson(request),
@@ -74,6 +95,12 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
           result.rejected.count,
           result.rejected.messages.join('; '),
         );
+        deps.metrics.recordIngest(signal, 'http', {
+          status: 200,
+          accepted: result.accepted,
+          rejected: result.rejected.count,
+          bytes: wireBytes(request),
+        });
         return reply.status(200).type(response.contentType).send(response.body);
       });
     }

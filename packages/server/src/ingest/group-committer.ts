@@ -8,6 +8,8 @@ export interface GroupCommitterOptions {
   maxItems: number;
   /** Items accepted but not yet committed, beyond which new requests are refused. */
   maxPendingItems: number;
+  /** Told about every group commit, for metrics. */
+  onCommit?: (items: number, seconds: number, ok: boolean) => void;
 }
 
 export interface GroupCommitterStats {
@@ -116,10 +118,12 @@ export class GroupCommitter {
 
   private async commit(group: Waiting[]): Promise<void> {
     const started = performance.now();
+    let ok = false;
     try {
       await this.store.write(group.map((w) => w.batch));
       this.stats.commits++;
       this.stats.committedItems += this.committingItems;
+      ok = true;
       for (const waiting of group) waiting.resolve();
     } catch (error) {
       this.stats.failedCommits++;
@@ -128,6 +132,7 @@ export class GroupCommitter {
       for (const waiting of group) waiting.reject(refused);
     } finally {
       this.stats.lastCommitMs = performance.now() - started;
+      this.options.onCommit?.(this.committingItems, this.stats.lastCommitMs / 1000, ok);
       this.committingItems = 0;
       this.stats.pendingItems = this.queuedItems;
     }

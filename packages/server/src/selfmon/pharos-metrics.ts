@@ -1,0 +1,103 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GroupCommitterStats } from '../ingest/group-committer.js';
+import type { OtlpSignal } from '../ingest/otlp-response.js';
+
+export type IngestProtocol = 'http' | 'grpc';
+
+export interface IngestOutcome {
+  /** HTTP status of the answer (gRPC calls report the equivalent HTTP status). */
+  status: number;
+  accepted: number;
+  rejected: number;
+  /** Bytes received on the wire (before decompression). */
+  bytes: number;
+}
+
+/**
+ * Pharos' own metrics, served in the Prometheus text format at `GET /metrics`. One registry per
+ * server instance (tests run several in one process). Label values are bounded: signals,
+ * protocols and status codes only.
+ */
+export class PharosMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'signal' | 'protocol' | 'status'>;
+  private readonly items: Counter<'signal' | 'protocol' | 'outcome'>;
+  private readonly bytes: Counter<'protocol'>;
+  readonly commitDuration: Histogram;
+  readonly commitItems: Histogram;
+  readonly failedCommits: Counter;
+
+  constructor(committerStats: () => GroupCommitterStats) {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    this.requests = new Counter({
+      name: 'pharos_ingest_requests_total',
+      help: 'OTLP export requests answered, by signal, protocol and HTTP status',
+      labelNames: ['signal', 'protocol', 'status'],
+      registers: [this.registry],
+    });
+    this.items = new Counter({
+      name: 'pharos_ingest_items_total',
+      help: 'Spans, log records and metric points: accepted (committed), rejected (partial success) or refused (whole request refused)',
+      labelNames: ['signal', 'protocol', 'outcome'],
+      registers: [this.registry],
+    });
+    this.bytes = new Counter({
+      name: 'pharos_ingest_received_bytes_total',
+      help: 'Request body bytes received, before decompression',
+      labelNames: ['protocol'],
+      registers: [this.registry],
+    });
+    this.commitDuration = new Histogram({
+      name: 'pharos_ingest_commit_duration_seconds',
+      help: 'Time to commit one group of requests to storage',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.commitItems = new Histogram({
+      name: 'pharos_ingest_commit_items',
+      help: 'Items committed per group commit',
+      buckets: [1, 10, 100, 1000, 5000, 10_000, 50_000, 100_000],
+      registers: [this.registry],
+    });
+    this.failedCommits = new Counter({
+      name: 'pharos_ingest_commit_failures_total',
+      help: 'Group commits that failed (their requests were answered 503)',
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'pharos_ingest_pending_items',
+      help: 'Items accepted but not yet committed (the ingest queue depth)',
+      registers: [this.registry],
+      collect() {
+        this.set(committerStats().pendingItems);
+      },
+    });
+    new Counter({
+      name: 'pharos_ingest_refused_requests_total',
+      help: 'Requests refused at once because the ingest queue was full or the server was stopping',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(committerStats().refusedRequests);
+      },
+    });
+  }
+
+  recordIngest(signal: OtlpSignal, protocol: IngestProtocol, outcome: IngestOutcome): void {
+    this.requests.inc({ signal, protocol, status: String(outcome.status) });
+    this.bytes.inc({ protocol }, outcome.bytes);
+    if (outcome.accepted > 0)
+      this.items.inc({ signal, protocol, outcome: 'accepted' }, outcome.accepted);
+    if (outcome.rejected > 0)
+      this.items.inc({ signal, protocol, outcome: 'rejected' }, outcome.rejected);
+  }
+
+  recordCommit(items: number, seconds: number, ok: boolean): void {
+    if (ok) {
+      this.commitDuration.observe(seconds);
+      this.commitItems.observe(items);
+    } else {
+      this.failedCommits.inc();
+    }
+  }
+}
