@@ -178,9 +178,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 const ENV_NAMES: Readonly<Record<string, string>> = { 'meta.postgresUrl': 'PHAROS_POSTGRES_URL' };
 
 export function envNameOf(configPath: string): string {
-  return (
-    ENV_NAMES[configPath] ?? `PHAROS_${configPath.split('.').map(camelToSnake).join('_')}`
-  );
+  return ENV_NAMES[configPath] ?? `PHAROS_${configPath.split('.').map(camelToSnake).join('_')}`;
 }
 
 /** Environment variables read outside the schema (by the CLI, and by the test setup). */

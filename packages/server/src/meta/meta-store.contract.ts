@@ -37,7 +37,7 @@ export function describeMetaStoreContract(name: string, harness: MetaHarness): v
 
     it('applies the migrations once and records them', async () => {
       expect(await runMigrations(client)).toEqual([]);
-      const rows = await client.query<{ version: number }>(
+      const rows = await client.query<{ version: unknown }>(
         'SELECT version FROM schema_migrations ORDER BY version',
       );
       expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
@@ -63,7 +63,9 @@ export function describeMetaStoreContract(name: string, harness: MetaHarness): v
         { version: 999, name: 'broken', statements: ['CREATE TABLE t999 (x int)', 'SELEC oops'] },
       ];
       await expect(runMigrations(client, broken)).rejects.toThrow();
-      const tables = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 't999'`);
+      const tables = await client.query(
+        `SELECT 1 FROM information_schema.tables WHERE table_name = 't999'`,
+      );
       expect(tables).toHaveLength(0);
       const versions = await client.query('SELECT 1 FROM schema_migrations WHERE version = 999');
       expect(versions).toHaveLength(0);
@@ -197,7 +199,9 @@ export function describeMetaStoreContract(name: string, harness: MetaHarness): v
         passwordHash: 'h',
       });
       expect(accepted?.role).toBe('editor');
-      expect(await store.acceptInvitation(invitation.id, { existingUserId: accepted!.userId })).toBeNull();
+      expect(
+        await store.acceptInvitation(invitation.id, { existingUserId: accepted!.userId }),
+      ).toBeNull();
 
       const expired = await store.createInvitation({
         org: ACME,
@@ -207,7 +211,9 @@ export function describeMetaStoreContract(name: string, harness: MetaHarness): v
         invitedBy: null,
         expiresAt: new Date(Date.now() - 1000),
       });
-      expect(await store.acceptInvitation(expired.id, { email: 'late@example.com', passwordHash: 'h' })).toBeNull();
+      expect(
+        await store.acceptInvitation(expired.id, { email: 'late@example.com', passwordHash: 'h' }),
+      ).toBeNull();
       expect(await store.getUserByEmail('late@example.com')).toBeNull();
 
       const lower = await store.createInvitation({
@@ -234,7 +240,13 @@ export function describeMetaStoreContract(name: string, harness: MetaHarness): v
           details: { i },
         });
       }
-      await store.appendAudit({ org: GLOBEX, actor: null, action: 'other', target: null, ip: null });
+      await store.appendAudit({
+        org: GLOBEX,
+        actor: null,
+        action: 'other',
+        target: null,
+        ip: null,
+      });
       const page = await store.listAudit(ACME, 3);
       expect(page.map((e) => e.action)).toEqual(['action-4', 'action-3', 'action-2']);
       expect(page[0]?.details).toEqual({ i: 4 });

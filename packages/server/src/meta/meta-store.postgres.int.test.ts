@@ -29,7 +29,8 @@ async function admin(statement: string): Promise<void> {
 
 if (baseUrl === '') {
   describe('MetaStore contract: PostgreSQL', () => {
-    it.skip('needs PHAROS_TEST_POSTGRES=1 (or CI=true) to start a test PostgreSQL', () => undefined);
+    it.skip('needs PHAROS_TEST_POSTGRES=1 (or CI=true) to start a test PostgreSQL', () =>
+      undefined);
   });
 } else {
   let database = '';

@@ -76,12 +76,17 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'details'> & {
 
 type Row = Record<string, unknown>;
 
-const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+/** A column value as text: the drivers return strings, numbers or bigints for our columns. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
+  throw new Error(`unexpected column value of type ${typeof value}`);
+}
+const date = (value: unknown): Date => (value instanceof Date ? value : new Date(text(value)));
 const maybeDate = (value: unknown): Date | null =>
   value === null || value === undefined ? null : date(value);
-const text = (value: unknown): string => String(value);
 const maybeText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
+  value === null || value === undefined ? null : text(value);
 
 function toUser(r: Row): User {
   return {
@@ -185,11 +190,7 @@ export class MetaStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async createUser(
-    email: string,
-    passwordHash: string,
-    tx: SqlExecutor = this.db,
-  ): Promise<User> {
+  async createUser(email: string, passwordHash: string, tx: SqlExecutor = this.db): Promise<User> {
     const rows = await tx.query<Row>(
       `INSERT INTO users (id, email, password_hash) VALUES ($1, $2, $3)
        RETURNING id, email, password_hash, created_at`,
@@ -238,9 +239,7 @@ export class MetaStore {
         const rows = await tx.query<Row>('SELECT count(*) AS n FROM users');
         if (Number(rows[0]?.n ?? 0) > 0) return null;
       }
-      const existingOrg = await tx.query<Row>('SELECT slug FROM orgs WHERE slug = $1', [
-        input.org,
-      ]);
+      const existingOrg = await tx.query<Row>('SELECT slug FROM orgs WHERE slug = $1', [input.org]);
       if (existingOrg.length > 0 && !input.onlyIfNoUsers) return null;
       const orgCreated = existingOrg.length === 0;
       if (orgCreated) await this.createOrg(input.org, input.orgName, tx);
@@ -299,7 +298,9 @@ export class MetaStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async listOrgsOfUser(userId: string): Promise<Array<{ org: TenantId; name: string; role: Role }>> {
+  async listOrgsOfUser(
+    userId: string,
+  ): Promise<Array<{ org: TenantId; name: string; role: Role }>> {
     const rows = await this.db.query<Row>(
       `SELECT o.slug, o.name, m.role FROM memberships m JOIN orgs o ON o.slug = m.org_slug
        WHERE m.user_id = $1 ORDER BY m.created_at, o.slug`,

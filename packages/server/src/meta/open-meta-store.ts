@@ -17,7 +17,10 @@ export async function openMetaStore(options: {
       client = await openPostgresClient(options.postgresUrl);
     } catch (error) {
       // pg's messages do not contain the password, but the URL we print must not either.
-      throw new Error(`cannot connect to the metadata database ${where}: ${(error as Error).message}`);
+      throw new Error(
+        `cannot connect to the metadata database ${where}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     options.logger.info({ metaStore: 'postgres', url: where }, 'metadata store');
     return openOrClose(client);
