@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { logRoutes } from './routes/logs.js';
 import { metricRoutes } from './routes/metrics.js';
+import { searchRoutes } from './routes/search.js';
 import { serviceMapRoutes } from './routes/service-map.js';
 import { serviceRoutes } from './routes/services.js';
 import { sqlRoutes } from './routes/sql.js';
@@ -16,5 +17,6 @@ export function apiRoutes(store: TelemetryStore) {
     await app.register(sqlRoutes(store));
     await app.register(logRoutes(store));
     await app.register(metricRoutes(store));
+    await app.register(searchRoutes());
   };
 }

@@ -1,8 +1,10 @@
-import { sql } from '../store/sql.js';
-import type { Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
+import { sql, type SqlFragment } from '../store/sql.js';
+import type { Dialect, Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
+import { encodeLogCursor, type LogCursor } from './log-cursor.js';
 import { parseJsonColumn, toBigInt, toNumber } from './rows.js';
 import { nsToIso } from './time.js';
+import { compileSearch, type SearchNode } from './search/index.js';
 
 export interface ApiLogRecord {
   timeUnixNano: string;
@@ -37,23 +39,83 @@ export function toApiLogRecord(row: Row): ApiLogRecord {
   };
 }
 
-export interface LogSearch {
-  /** Case-insensitive substring of the body; empty matches everything. */
-  q: string;
-  range: TimeRange;
-  limit: number;
+/** The order of log pages and of the live tail: time, then a content hash as a tiebreak. */
+export function logTiebreak(dialect: Dialect): SqlFragment {
+  return dialect.rowHash([
+    sql`observed_time_unix_nano`,
+    sql`severity_number`,
+    sql`body`,
+    sql`service_name`,
+    sql`trace_id`,
+    sql`span_id`,
+    sql`attributes`,
+    sql`resource_attributes`,
+  ]);
 }
 
-/** Newest first. */
+export interface LogSearch {
+  /** The parsed search query; null matches everything. */
+  query: SearchNode | null;
+  range: TimeRange;
+  limit: number;
+  /** Where the previous page ended (from `nextCursor`), or null for the first page. */
+  cursor: LogCursor | null;
+}
+
+export interface LogPage {
+  logs: ApiLogRecord[];
+  /** Pass as `cursor` for the next (older) page; null when there is none. */
+  nextCursor: string | null;
+}
+
+function sameKey(row: Row, time: bigint, tiebreak: bigint): boolean {
+  return toBigInt(row.time_unix_nano) === time && toBigInt(row._tiebreak) === tiebreak;
+}
+
+/**
+ * One page of matching logs, newest first. Pages are keyed by (time, tiebreak) rather than by
+ * offset, so rows arriving meanwhile do not shift pages; rows identical in time and content
+ * are told apart by how many of them the previous pages already returned.
+ */
 export async function searchLogs(
   store: TelemetryStore,
   tenant: TenantId,
   search: LogSearch,
-): Promise<ApiLogRecord[]> {
+): Promise<LogPage> {
   const { dialect } = store;
-  const rows = await store.query(tenant, search.range, (s) => {
-    const where = search.q === '' ? sql`TRUE` : dialect.containsIgnoreCase(sql`body`, search.q);
-    return sql`SELECT * FROM ${s.logs} WHERE ${where} ORDER BY time_unix_nano DESC LIMIT ${search.limit}`;
-  });
-  return rows.map(toApiLogRecord);
+  const { cursor } = search;
+  const where = compileSearch(search.query, 'logs', dialect);
+  const tiebreak = logTiebreak(dialect);
+  let range = search.range;
+  let after = sql`TRUE`;
+  if (cursor) {
+    const toNs = cursor.timeUnixNano + 1n;
+    if (toNs <= range.fromNs) return { logs: [], nextCursor: null };
+    if (toNs < range.toNs) range = { fromNs: range.fromNs, toNs };
+    after = sql`(time_unix_nano < ${cursor.timeUnixNano} OR (time_unix_nano = ${cursor.timeUnixNano} AND ${tiebreak} <= ${cursor.tiebreak}))`;
+  }
+  const skip = cursor?.skip ?? 0;
+  const rows = await store.query(
+    tenant,
+    range,
+    (s) => sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs} WHERE (${where}) AND ${after}
+      ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${search.limit + 1 + skip}`,
+  );
+  let skipped = 0;
+  while (cursor && skipped < skip && rows.length > skipped) {
+    if (!sameKey(rows[skipped]!, cursor.timeUnixNano, cursor.tiebreak)) break;
+    skipped++;
+  }
+  const remaining = rows.slice(skipped);
+  const page = remaining.slice(0, search.limit);
+  let nextCursor: string | null = null;
+  if (remaining.length > search.limit) {
+    const last = page[page.length - 1]!;
+    const time = toBigInt(last.time_unix_nano);
+    const lastTiebreak = toBigInt(last._tiebreak);
+    let same = page.filter((row) => sameKey(row, time, lastTiebreak)).length;
+    if (cursor && cursor.timeUnixNano === time && cursor.tiebreak === lastTiebreak) same += skipped;
+    nextCursor = encodeLogCursor({ timeUnixNano: time, tiebreak: lastTiebreak, skip: same });
+  }
+  return { logs: page.map(toApiLogRecord), nextCursor };
 }
