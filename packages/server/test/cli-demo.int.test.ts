@@ -2,19 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiLogRecord } from '../src/query/logs.js';
 import type { ServiceSummary } from '../src/query/services.js';
 import type { ApiTrace } from '../src/query/traces.js';
 import type { MetricSummary } from '../src/query/metrics.js';
+import { PHAROS_BIN, startPharosProcess, type PharosProcess } from './helpers/pharos-process.js';
 
 /**
  * The real command line, as a user runs it: `pharos start` as a process, `pharos demo` sending
  * 30 s of traffic to it, graceful shutdown on SIGTERM, and a restart that keeps the data.
  */
 
-const BIN = path.join(import.meta.dirname, '../bin/pharos.js');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-cli-'));
 const children: ChildProcess[] = [];
 
@@ -23,55 +22,10 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Started {
-  child: ChildProcess;
-  httpUrl: string;
-  otlpHttpUrl: string;
-  logLines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-async function startServer(): Promise<Started> {
-  if (!fs.existsSync(path.join(import.meta.dirname, '../dist/cli/main.js'))) {
-    throw new Error('packages/server/dist is missing: run `npm run build` (npm test does)');
-  }
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'start',
-      '--http-port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--otlp-grpc-port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
-    { env: { ...process.env, PHAROS_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  const logLines: Record<string, unknown>[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const started = new Promise<Record<string, unknown>>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logLines.push(entry);
-      if (entry.msg === 'pharos started') resolve(entry);
-    });
-    void exited.then((code) => {
-      reject(new Error(`pharos exited with ${code} before starting`));
-    });
-  });
-  const entry = await started;
-  return {
-    child,
-    httpUrl: entry.http as string,
-    otlpHttpUrl: entry.otlpHttp as string,
-    logLines,
-    exited,
-  };
+async function startServer(): Promise<PharosProcess> {
+  const started = await startPharosProcess(dataDir);
+  children.push(started.child);
+  return started;
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -85,7 +39,18 @@ function runDemo(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    [BIN, 'demo', '--endpoint', endpoint, '--duration', '30s', '--rate', '15', '--seed', '7'],
+    [
+      PHAROS_BIN,
+      'demo',
+      '--endpoint',
+      endpoint,
+      '--duration',
+      '30s',
+      '--rate',
+      '15',
+      '--seed',
+      '7',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
@@ -101,7 +66,7 @@ function runDemo(
 }
 
 describe('pharos start + pharos demo', () => {
-  let server: Started;
+  let server: PharosProcess;
 
   it('fills a running Pharos with 30 s of shop traffic that the API shows', async () => {
     server = await startServer();
