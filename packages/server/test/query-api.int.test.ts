@@ -78,6 +78,7 @@ function spansOf(r: Request, i: number): SpanRow[] {
       startTimeUnixNano: at(0),
       endTimeUnixNano: at(r.frontendMs),
       statusCode: r.frontendError ? 'error' : 'unset',
+      httpRoute: '/checkout',
       attributes: { 'http.route': '/checkout', 'user.id': `u${i % 4}` },
     },
     {
@@ -380,6 +381,25 @@ describe('GET /api/v1/traces', () => {
       durationNs: String(first.frontendMs * 1e6),
       services: ['frontend', 'payment'],
     });
+  });
+
+  it('filters with the search language in q', async () => {
+    const q = encodeURIComponent('user.id:u1 AND http.route:"/checkout"');
+    const { traces } = await pharos.getJson<{ traces: TraceSummary[] }>(
+      `/api/v1/traces?${RANGE}&q=${q}&limit=1000`,
+    );
+    expect(traces.map((t) => t.traceId).sort()).toEqual(
+      REQUESTS.filter((_, i) => i % 4 === 1)
+        .map((r) => r.traceId)
+        .sort(),
+    );
+    const combined = await pharos.getJson<{ traces: TraceSummary[] }>(
+      `/api/v1/traces?${RANGE}&q=${encodeURIComponent('user.id:u1')}&service=payment&limit=1000`,
+    );
+    // The user id is on the frontend span only: no single payment span matches both.
+    expect(combined.traces).toEqual([]);
+    const bad = await getStatus(`/api/v1/traces?${RANGE}&q=${encodeURIComponent('user.id:(')}`);
+    expect(bad.status).toBe(400);
   });
 
   it('filters by status, maximum duration (1.5s syntax) and limit', async () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import { parseDurationNs } from '../../query/duration.js';
+import { compileSearch, parseSearch } from '../../query/search/index.js';
 import { compareTraces } from '../../query/trace-compare.js';
 import { searchTraces, type TraceSearch } from '../../query/trace-search.js';
 import { getTrace, getTraceSpans, parseTraceId, toApiSpan } from '../../query/traces.js';
@@ -40,6 +41,9 @@ export function traceRoutes(store: TelemetryStore) {
         range: parseRange(query.from, query.to, Date.now()),
         limit: query.limit,
       };
+      if (query.q !== undefined && query.q.trim() !== '') {
+        search.where = compileSearch(parseSearch(query.q), 'spans', store.dialect);
+      }
       if (query.service !== undefined) search.service = query.service;
       if (query.operation !== undefined) search.operation = query.operation;
       if (query.status !== undefined) search.status = query.status;
