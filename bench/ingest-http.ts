@@ -202,6 +202,7 @@ async function main(): Promise<void> {
         ...process.env,
         PHAROS_LOG_LEVEL: 'info',
         PHAROS_BANNER: 'false',
+        PHAROS_AUTH: 'off',
         PHAROS_STORAGE_SEAL_INTERVAL_SECONDS: '3600',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AuthService } from './auth/auth-service.js';
 import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
+import { registeredRoutes, type RouteEntry } from './http/auth-hook.js';
 import { GroupCommitter } from './ingest/group-committer.js';
+import type { MetaStore } from './meta/meta-store.js';
+import { openMetaStore } from './meta/open-meta-store.js';
 import { PharosMetrics } from './selfmon/pharos-metrics.js';
 import { DuckDbTelemetryStore } from './store/duckdb/duckdb-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
@@ -14,20 +18,65 @@ export interface RunningPharos {
   /** Base URLs of the listeners, e.g. `http://127.0.0.1:4400`. */
   httpUrl: string;
   otlpHttpUrl: string | null;
+  /** Users, organisations and keys; null with authentication off. */
+  meta: MetaStore | null;
+  auth: AuthService | null;
+  /** Every HTTP route with its access policy, per listener. */
+  routes: { main: readonly RouteEntry[]; otlp: readonly RouteEntry[] };
   /** Port of the OTLP/gRPC listener. */
   otlpGrpcPort: number;
   /** Stop accepting, commit what was accepted, close storage. Idempotent. */
   close(): Promise<void>;
 }
 
-function urlOf(app: FastifyInstance): string {
+function urlOf(app: FastifyInstance, config: Config): string {
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('listener has no address');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  const scheme = config.tls.certFile === undefined ? 'http' : 'https';
+  return `${scheme}://${host}:${address.port}`;
+}
+
+/** The metadata store and authentication, or nulls with authentication off. */
+async function startAuth(config: Config, logger: Logger) {
+  if (!config.auth) {
+    const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
+    if (!loopback) {
+      logger.warn(
+        { host: config.host },
+        'AUTHENTICATION IS OFF and Pharos listens beyond this machine: anyone who can reach it can read and write all data',
+      );
+    }
+    return { meta: null, auth: null };
+  }
+  const meta = await openMetaStore({
+    dataDir: config.dataDir,
+    postgresUrl: config.meta.postgresUrl,
+    logger: logger.child({ component: 'meta' }),
+  });
+  try {
+    const auth = await AuthService.create(
+      meta,
+      config.session,
+      logger.child({ component: 'auth' }),
+    );
+    await auth.bootstrap({
+      adminEmail: config.admin.email,
+      adminPassword: config.admin.password,
+      bootstrapApiKey: config.bootstrapApiKey,
+    });
+    if ((await meta.countUsers()) === 0) {
+      logger.info('no users yet: open the UI (or POST /api/v1/auth/setup) to create the owner');
+    }
+    return { meta, auth };
+  } catch (error) {
+    await meta.close();
+    throw error;
+  }
 }
 
 export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
+  const { meta, auth } = await startAuth(config, logger);
   const store = await DuckDbTelemetryStore.open({
     dataDir: config.dataDir,
     logger: logger.child({ component: 'store' }),
@@ -44,20 +93,23 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   });
   const metrics = new PharosMetrics(() => committer.stats);
   let ready = false;
-  const deps: AppDeps = { config, store, committer, logger, metrics, isReady: () => ready };
+  const deps: AppDeps = { config, store, committer, logger, metrics, auth, isReady: () => ready };
 
   const apps: FastifyInstance[] = [];
+  const routes: RunningPharos['routes'] = { main: [], otlp: [] };
   let grpc: RunningGrpcServer | undefined;
   try {
     const main = await buildMainApp(deps);
     apps.push(main);
+    routes.main = registeredRoutes(main);
     await main.listen({ host: config.host, port: config.httpPort });
     let otlpHttpUrl: string | null = null;
     if (config.otlp.httpPort !== config.httpPort || config.httpPort === 0) {
       const otlp = await buildOtlpApp(deps);
       apps.push(otlp);
+      routes.otlp = registeredRoutes(otlp);
       await otlp.listen({ host: config.host, port: config.otlp.httpPort });
-      otlpHttpUrl = urlOf(otlp);
+      otlpHttpUrl = urlOf(otlp, config);
     }
     grpc = await startOtlpGrpcServer({ config, committer, logger, metrics });
     const grpcServer = grpc;
@@ -68,8 +120,11 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     return {
       store,
       committer,
-      httpUrl: urlOf(main),
+      httpUrl: urlOf(main, config),
       otlpHttpUrl,
+      meta,
+      auth,
+      routes,
       otlpGrpcPort: grpcServer.port,
       close() {
         closing ??= (async () => {
@@ -79,6 +134,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
           await committer.drain();
           await maintenance.idle();
           await store.close();
+          await meta?.close();
         })();
         return closing;
       },
@@ -87,6 +143,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     await Promise.all(apps.map((app) => app.close()));
     await grpc?.close();
     await store.close();
+    await meta?.close();
     throw error;
   }
 }

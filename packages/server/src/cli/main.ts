@@ -39,6 +39,7 @@ program
   .option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317)')
   .option('--data-dir <dir>', 'data directory (default ./pharos-data)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+  .option('--no-auth', 'no authentication: single user, everything in the organisation default')
   .action((flags: StartFlags) => startCommand(flags));
 
 program

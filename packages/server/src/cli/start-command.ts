@@ -10,6 +10,8 @@ export interface StartFlags {
   otlpGrpcPort?: string;
   dataDir?: string;
   logLevel?: string;
+  /** false with --no-auth (commander sets true otherwise, which must not override config). */
+  auth?: boolean;
 }
 
 /** `pharos start`: run until SIGINT / SIGTERM, then shut down gracefully. */
@@ -26,6 +28,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
         'otlp.grpcPort': flags.otlpGrpcPort,
         dataDir: flags.dataDir,
         logLevel: flags.logLevel,
+        auth: flags.auth === false ? false : undefined,
       },
     });
   } catch (error) {

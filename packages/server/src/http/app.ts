@@ -1,12 +1,17 @@
+import fs from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { AuthService } from '../auth/auth-service.js';
 import type { Config } from '../config/config.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { apiRoutes } from './api-routes.js';
+import { installAuth, installSecurityHeaders } from './auth-hook.js';
 import { handleApiError } from './error-handler.js';
 import { otlpRoutes } from './otlp-routes.js';
+import { authRoutes } from './routes/auth.js';
+import { orgRoutes } from './routes/org.js';
 
 export interface AppDeps {
   config: Config;
@@ -14,13 +19,24 @@ export interface AppDeps {
   committer: GroupCommitter;
   logger: Logger;
   metrics: PharosMetrics;
+  /**
+   * Authentication; null or absent when it is off (`auth: false`). startPharos always sets it;
+   * in-process tests that build an app without it get the single-user mode.
+   */
+  auth?: AuthService | null;
   /** Whether the server is accepting work (false while starting and shutting down). */
   isReady: () => boolean;
 }
 
-function createServer(logger: Logger): FastifyInstance {
-  return Fastify({
-    loggerInstance: logger,
+function createServer(deps: AppDeps): FastifyInstance {
+  const { certFile, keyFile } = deps.config.tls;
+  const https =
+    certFile !== undefined && keyFile !== undefined
+      ? { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) }
+      : null;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    ...(https ? { https } : {}),
     // Ingest traffic is far too heavy to log per request; errors are logged where handled.
     logController: new LogController({ disableRequestLogging: true }),
     // Ingest bodies are limited per route; this bounds everything else.
@@ -28,16 +44,21 @@ function createServer(logger: Logger): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
+  // Before any route: every route gets an access policy, every response security headers.
+  installSecurityHeaders(app, https !== null);
+  installAuth(app, deps.auth ?? null, deps.logger);
+  return app;
 }
 
 function healthRoutes(deps: AppDeps) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/healthz', () => ({ status: 'ok' }));
-    app.get('/metrics', async (_request, reply) => {
+    app.get('/healthz', { config: { access: 'public' } }, () => ({ status: 'ok' }));
+    // Pharos' own process metrics (no tenant data), for Prometheus scrapers.
+    app.get('/metrics', { config: { access: 'public' } }, async (_request, reply) => {
       const text = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(text);
     });
-    app.get('/readyz', async (_request, reply) => {
+    app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
       if (!deps.isReady()) {
         return reply.status(503).send({ status: 'unavailable', reason: 'starting or stopping' });
       }
@@ -54,7 +75,7 @@ function healthRoutes(deps: AppDeps) {
 
 /** The main listener (:4400): health, OTLP/HTTP, and the JSON API. */
 export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = createServer(deps.logger);
+  const app = createServer(deps);
   app.setErrorHandler(handleApiError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
@@ -67,14 +88,33 @@ export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(otlpRoutes(deps));
   await app.register(apiRoutes(deps.store), { prefix: '/api/v1' });
+  await app.register(accountRoutes(deps), { prefix: '/api/v1' });
   return app;
 }
 
 /** The dedicated OTLP/HTTP listener (:4318): the receivers and health checks only. */
 export async function buildOtlpApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = createServer(deps.logger);
+  const app = createServer(deps);
   app.setErrorHandler(handleApiError);
   await app.register(healthRoutes(deps));
   await app.register(otlpRoutes(deps));
   return app;
+}
+
+/** Sign-in, organisation, API key and audit routes (only `/auth/status` with auth off). */
+function accountRoutes(deps: AppDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const auth = deps.auth ?? null;
+    if (auth === null) {
+      app.get('/auth/status', { config: { access: 'public' } }, () => ({
+        authEnabled: false,
+        setupRequired: false,
+        signupAllowed: false,
+      }));
+      return;
+    }
+    const secureCookies = deps.config.tls.certFile !== undefined;
+    await app.register(authRoutes({ auth, secureCookies, allowSignup: deps.config.allowSignup }));
+    await app.register(orgRoutes(auth));
+  };
 }

@@ -81,7 +81,7 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
     });
 
     for (const signal of SIGNALS) {
-      app.post(`/v1/${signal}`, async (request, reply) => {
+      app.post(`/v1/${signal}`, { config: { access: 'ingest' } }, async (request, reply) => {
         const encoding = otlpEncodingOf(request.headers['content-type']);
         const body = await decodeContentEncoding(
           request.body as Buffer,

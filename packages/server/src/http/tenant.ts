@@ -1,10 +1,14 @@
 import type { FastifyRequest } from 'fastify';
-import { DEFAULT_TENANT, type TenantId } from '../tenant.js';
+import { permissionDenied } from '../auth/auth-service.js';
+import type { TenantId } from '../tenant.js';
 
 /**
- * The tenant a request acts for. Authentication is not built yet, so every request belongs to
- * the `default` tenant, exactly as the "auth off" mode of DESIGN.md describes.
+ * The tenant (organisation) a request acts for, resolved by the authentication hook
+ * (src/http/auth-hook.ts): the API key's organisation, or the signed-in user's current one.
+ * With authentication off it is `default`.
  */
-export function tenantOf(_request: FastifyRequest): TenantId {
-  return DEFAULT_TENANT;
+export function tenantOf(request: FastifyRequest): TenantId {
+  const tenant = request.caller.tenant;
+  if (tenant === null) throw permissionDenied('you do not belong to an organisation yet');
+  return tenant;
 }

@@ -37,7 +37,8 @@ export async function startPharosProcess(
       dataDir,
     ],
     {
-      env: { ...process.env, PHAROS_LOG_LEVEL: 'info', ...env },
+      // Auth off unless the test asks for it: these tests exercise storage and the CLI.
+      env: { ...process.env, PHAROS_LOG_LEVEL: 'info', PHAROS_AUTH: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -20,7 +20,8 @@ export async function startTestPharos(
 ): Promise<TestPharos> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-test-')));
   const config = loadConfig({
-    env: { PHAROS_LOG_LEVEL: 'warn', ...options.env },
+    // Auth off unless a test turns it on (test/auth*.int.test.ts do).
+    env: { PHAROS_LOG_LEVEL: 'warn', PHAROS_AUTH: 'off', ...options.env },
     cwd: dataDir,
     flags: {
       host: '127.0.0.1',
