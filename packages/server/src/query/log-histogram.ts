@@ -101,7 +101,7 @@ export async function logHistogram(
   const rows = await store.query(
     tenant,
     range,
-    (s) => sql`SELECT ${dialect.intDiv(sql`time_unix_nano`, sql`${stepNs}`)} AS bucket,
+    (s) => sql`SELECT ${dialect.intDiv(sql`time_unix_nano`, dialect.int64(stepNs))} AS bucket,
         ${dialect.intDiv(sql`(severity_number + 3)`, sql`4`)} AS severity, count(*) AS n
       FROM ${s.logs} WHERE ${where} GROUP BY bucket, severity`,
   );

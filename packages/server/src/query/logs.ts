@@ -92,15 +92,26 @@ export async function searchLogs(
     const toNs = cursor.timeUnixNano + 1n;
     if (toNs <= range.fromNs) return { logs: [], nextCursor: null };
     if (toNs < range.toNs) range = { fromNs: range.fromNs, toNs };
-    after = sql`(time_unix_nano < ${cursor.timeUnixNano} OR (time_unix_nano = ${cursor.timeUnixNano} AND ${tiebreak} <= ${cursor.tiebreak}))`;
+    const time = dialect.int64(cursor.timeUnixNano);
+    after = sql`(time_unix_nano < ${time} OR (time_unix_nano = ${time} AND ${tiebreak} <= ${dialect.int64(cursor.tiebreak)}))`;
   }
   const skip = cursor?.skip ?? 0;
-  const rows = await store.query(
-    tenant,
-    range,
-    (s) => sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs} WHERE (${where}) AND ${after}
-      ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${search.limit + 1 + skip}`,
-  );
+  const wanted = search.limit + 1 + skip;
+  const cursorTime = cursor ? dialect.int64(cursor.timeUnixNano) : null;
+  const rows = await store.query(tenant, range, (s) => {
+    // Past the cursor's own timestamp, the wanted rows all lie at or after the wanted-th newest
+    // timestamp: finding it first is a cheap top-N over one column, so that the tiebreak hash is
+    // computed for few rows only. Rows at the cursor's timestamp are all candidates.
+    const older = cursorTime ? sql`time_unix_nano < ${cursorTime}` : sql`TRUE`;
+    const newest = sql`time_unix_nano >= (SELECT coalesce(min(time_unix_nano), 0) FROM (
+        SELECT time_unix_nano FROM ${s.logs} WHERE (${where}) AND ${older}
+        ORDER BY time_unix_nano DESC LIMIT ${wanted}) AS newest)`;
+    const candidates = cursorTime ? sql`(time_unix_nano = ${cursorTime} OR ${newest})` : newest;
+    return sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
+      WHERE (${where}) AND ${after} AND ${candidates}
+      ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`;
+  });
+
   let skipped = 0;
   while (cursor && skipped < skip && rows.length > skipped) {
     if (!sameKey(rows[skipped]!, cursor.timeUnixNano, cursor.tiebreak)) break;

@@ -58,6 +58,11 @@ export interface Dialect {
   unnestAttributeKeys(column: SqlFragment): SqlFragment;
   /** Like `attributeString`, with the key given by an SQL expression instead of a value. */
   attributeStringAt(column: SqlFragment, keyExpr: SqlFragment): SqlFragment;
+  /**
+   * An integer value typed as a signed 64-bit integer (DuckDB types bare integer parameters as
+   * HUGEINT, which makes comparisons and divisions with int64 columns many times slower).
+   */
+  int64(value: bigint | number): SqlFragment;
 }
 
 /** A day of one tenant's data for one signal, as stored. */

@@ -15,6 +15,12 @@ const TEXT_COLUMN: Record<SearchTarget, string> = { logs: 'body', spans: 'name' 
 
 const FALSE = raw('FALSE');
 
+/** A numeric literal value: integers typed as int64 (see `Dialect.int64`), others as doubles. */
+function numberValue(n: number | bigint, dialect: Dialect): SqlFragment {
+  if (typeof n === 'bigint' || Number.isSafeInteger(n)) return dialect.int64(n);
+  return sql`${n}`;
+}
+
 interface Context {
   target: SearchTarget;
   dialect: Dialect;
@@ -44,10 +50,10 @@ function severityMatch(column: SqlFragment, value: string, prefix: boolean, dial
   const name = prefix ? null : severityName(value);
   if (name) {
     const [low, high] = SEVERITY_RANGES[name];
-    return sql`${column} BETWEEN ${low} AND ${high}`;
+    return sql`${column} BETWEEN ${dialect.int64(low)} AND ${dialect.int64(high)}`;
   }
   const number = prefix ? null : severityNumber(value);
-  if (number !== null) return sql`${column} = ${number}`;
+  if (number !== null) return sql`${column} = ${dialect.int64(number)}`;
   const text = sql`lower(severity_text)`;
   return prefix
     ? dialect.startsWith(text, value.toLowerCase())
@@ -73,10 +79,10 @@ function columnMatch(
       return dialect.containsIgnoreCase(col, value);
     case 'number':
       if (prefix) return dialect.startsWith(dialect.toText(col), value);
-      return isNumberLiteral(value) ? sql`${col} = ${Number(value)}` : FALSE;
+      return isNumberLiteral(value) ? sql`${col} = ${numberValue(Number(value), dialect)}` : FALSE;
     case 'duration': {
       const ns = prefix ? null : parseDurationNs(value);
-      return ns === null ? FALSE : sql`${col} = ${ns}`;
+      return ns === null ? FALSE : sql`${col} = ${dialect.int64(ns)}`;
     }
     case 'severity':
       return severityMatch(col, value, prefix, dialect);
@@ -105,7 +111,7 @@ function columnCompare(
   const col = sql`${ident(column)}`;
   if (kind === 'duration') {
     const ns = parseDurationNs(value);
-    return ns === null ? FALSE : comparison(col, op, sql`${ns}`);
+    return ns === null ? FALSE : comparison(col, op, dialect.int64(ns));
   }
   if (kind === 'severity') {
     const name = severityName(value);
@@ -113,13 +119,13 @@ function columnCompare(
       const [low, high] = SEVERITY_RANGES[name];
       // `> warn` is above the whole warn range; `>= warn` includes it.
       const bound = op === '>' || op === '<=' ? high : low;
-      return comparison(col, op, sql`${bound}`);
+      return comparison(col, op, dialect.int64(bound));
     }
   }
   const n = plainNumber(value);
   if (n === null) return FALSE;
   const left = kind === 'number' || kind === 'severity' ? col : dialect.toDoubleOrNull(col);
-  return comparison(left, op, sql`${n}`);
+  return comparison(left, op, numberValue(n, dialect));
 }
 
 function existsColumn(column: string, kind: FieldKind): SqlFragment {

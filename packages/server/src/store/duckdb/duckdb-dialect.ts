@@ -40,4 +40,5 @@ export const duckDbDialect: Dialect = {
   // The same JSON Pointer as `jsonPointer`, built in SQL from a key expression.
   attributeStringAt: (column: SqlFragment, keyExpr: SqlFragment) =>
     sql`json_extract_string(${column}, '/' || replace(replace(${keyExpr}, '~', '~0'), '/', '~1'))`,
+  int64: (value: bigint | number) => sql`CAST(${BigInt(value)} AS BIGINT)`,
 };
