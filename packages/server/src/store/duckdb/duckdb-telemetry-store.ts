@@ -1,8 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
   DuckDBInstance,
+  LIST,
+  SQLNULL,
+  VARCHAR,
   listValue,
+  type DuckDBType,
   type DuckDBAppender,
   type DuckDBConnection,
   type DuckDBValue,
@@ -75,6 +82,8 @@ function appendSignal(appender: DuckDBAppender, signal: Signal, batch: TenantBat
   }
 }
 
+const HOT_CHECKPOINT_THRESHOLD = '512MB';
+
 /** Parts smaller than this are candidates for merging. */
 const SMALL_PART_BYTES = 64 * 1024 * 1024;
 /** Files of merged-away parts stay readable this long for queries already running. */
@@ -82,10 +91,30 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
+/**
+ * A bound value with an explicit type. Left to inference, a JS bigint binds as HUGEINT, which
+ * makes every comparison with a BIGINT column a cast (and defeats Parquet filter pushdown).
+ */
+function typeOf(value: SqlValue): DuckDBType {
+  if (typeof value === 'bigint') return BIGINT;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BIGINT : DOUBLE;
+  if (typeof value === 'string') return VARCHAR;
+  if (typeof value === 'boolean') return BOOLEAN;
+  if (Array.isArray(value)) {
+    const first = value.find((v) => v !== null);
+    return LIST(first === undefined ? VARCHAR : typeOf(first));
+  }
+  return SQLNULL;
+}
+
 function toDuckDbValue(value: SqlValue): DuckDBValue {
   if (Array.isArray(value)) return listValue(value.map(toDuckDbValue));
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   return value as DuckDBValue;
+}
+
+function bind(params: readonly SqlValue[]): [DuckDBValue[], DuckDBType[]] {
+  return [params.map(toDuckDbValue), params.map(typeOf)];
 }
 
 /**
@@ -116,6 +145,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await fs.mkdir(options.dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(options.dataDir, 'telemetry.duckdb'), {
       memory_limit: options.memoryLimit ?? '1GB',
+      // Hot rows live for one seal interval and are then deleted: checkpointing them into the
+      // database file (compressing them) on the way is wasted work. Sealing checkpoints after its
+      // DELETE, when fully deleted row groups are simply dropped.
+      checkpoint_threshold: HOT_CHECKPOINT_THRESHOLD,
     });
     const writer = await instance.connect();
     const maintenance = await instance.connect();
@@ -488,12 +521,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
 
   private async exec(connection: DuckDBConnection, fragment: SqlFragment): Promise<void> {
     const { text, params } = render(fragment, duckDbDialect.renderer);
-    await connection.run(text, params.map(toDuckDbValue));
+    await connection.run(text, ...bind(params));
   }
 
   private async rows(connection: DuckDBConnection, fragment: SqlFragment): Promise<Row[]> {
     const { text, params } = render(fragment, duckDbDialect.renderer);
-    const reader = await connection.runAndReadAll(text, params.map(toDuckDbValue));
+    const reader = await connection.runAndReadAll(text, ...bind(params));
     return reader.getRowObjectsJS();
   }
 }
