@@ -100,11 +100,9 @@ function typeOf(value: SqlValue): DuckDBType {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BIGINT : DOUBLE;
   if (typeof value === 'string') return VARCHAR;
   if (typeof value === 'boolean') return BOOLEAN;
-  if (Array.isArray(value)) {
-    const first = value.find((v) => v !== null);
-    return LIST(first === undefined ? VARCHAR : typeOf(first));
-  }
-  return SQLNULL;
+  if (value === null) return SQLNULL;
+  const first = value.find((v) => v !== null);
+  return LIST(first === undefined ? VARCHAR : typeOf(first));
 }
 
 function toDuckDbValue(value: SqlValue): DuckDBValue {
