@@ -25,6 +25,10 @@ export type ScopedSources = Record<Signal, SqlFragment>;
 
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  timeoutMs?: number;
+}
+
 /** What a dialect offers query builders beyond standard SQL. */
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
@@ -89,11 +93,15 @@ export interface TelemetryStore {
   readonly dialect: Dialect;
   /** Durably and atomically commit all batches (all or nothing) before resolving. */
   write(batches: readonly TenantBatch[]): Promise<void>;
-  /** Run a query built over the tenant's sources, inside one consistent snapshot. */
+  /**
+   * Run a query built over the tenant's sources, inside one consistent snapshot. With
+   * `timeoutMs`, a query still running then is interrupted and fails with `deadline_exceeded`.
+   */
   query(
     tenant: TenantId,
     range: TimeRange | null,
     build: (sources: ScopedSources) => SqlFragment,
+    options?: QueryOptions,
   ): Promise<Row[]>;
   /** The tenant's stored day partitions, newest first. */
   listPartitions(tenant: TenantId): Promise<DayPartition[]>;

@@ -74,24 +74,13 @@ function withPharosTables(sources: ScopedSources, body: SqlFragment): SqlFragmen
   return sql`WITH ${join(ctes, ', ')} ${body}`;
 }
 
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new AppError(
-          'query_timeout',
-          400,
-          `SQL query exceeded its time budget of ${timeoutMs / 1000} s: narrow the time range or simplify it`,
-        ),
-      );
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+function timeoutError(timeoutMs: number, cause?: unknown): AppError {
+  return new AppError(
+    'query_timeout',
+    400,
+    `SQL query exceeded its time budget of ${timeoutMs / 1000} s: narrow the time range or simplify it`,
+    { cause },
+  );
 }
 
 /** Parse, validate, and return DuckDB's canonical text of the one SELECT in `text`. */
@@ -127,6 +116,13 @@ export async function runSql(
   limits: SqlLimits = DEFAULT_SQL_LIMITS,
 ): Promise<SqlResult> {
   const started = performance.now();
+  // Each statement gets what is left of the budget; the store interrupts it in DuckDB when it
+  // runs out, so a runaway query does not keep a connection busy.
+  const remaining = () => {
+    const left = limits.timeoutMs - (performance.now() - started);
+    if (left <= 0) throw timeoutError(limits.timeoutMs);
+    return { timeoutMs: Math.ceil(left) };
+  };
   // The validated tree's canonical text, produced by DuckDB: the one place user SQL is spliced.
   const user = raw(await canonicalSelect(store, tenant, text));
   const execute = async (): Promise<SqlResult> => {
@@ -136,17 +132,22 @@ export async function runSql(
         range,
         (s) =>
           sql`SELECT column_name, column_type FROM (DESCRIBE (${withPharosTables(s, sql`SELECT * FROM (${user}) AS _user`)}))`,
+        remaining(),
       )
     ).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     const aliases = join(
       columns.map((_, i) => sql`${ident(`c${i}`)}`),
       ', ',
     );
-    const rows = await store.query(tenant, range, (s) =>
-      withPharosTables(
-        s,
-        sql`SELECT * FROM (${user}) AS _user(${aliases}) LIMIT ${limits.maxRows + 1}`,
-      ),
+    const rows = await store.query(
+      tenant,
+      range,
+      (s) =>
+        withPharosTables(
+          s,
+          sql`SELECT * FROM (${user}) AS _user(${aliases}) LIMIT ${limits.maxRows + 1}`,
+        ),
+      remaining(),
     );
     const truncated = rows.length > limits.maxRows;
     const kept = truncated ? rows.slice(0, limits.maxRows) : rows;
@@ -161,8 +162,11 @@ export async function runSql(
     };
   };
   try {
-    return await withDeadline(execute(), limits.timeoutMs);
+    return await execute();
   } catch (error) {
+    if (error instanceof AppError && error.code === 'deadline_exceeded') {
+      throw timeoutError(limits.timeoutMs, error);
+    }
     if (error instanceof AppError) throw error;
     throw badRequest(`SQL error: ${sqlErrorMessage(error)}`, error);
   }

@@ -7,6 +7,7 @@ import { logBatchFromRows } from '../../telemetry/batch-from-rows.js';
 import { formatDay } from '../days.js';
 import { NS_PER_DAY } from '../schema.js';
 import { describeTelemetryStoreContract } from '../telemetry-store.contract.js';
+import { raw } from '../sql.js';
 import type { TelemetryStore } from '../telemetry-store.js';
 import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
 
@@ -38,6 +39,58 @@ async function directorySize(root: string): Promise<number> {
   }
   return total;
 }
+
+describe('DuckDbTelemetryStore safety', () => {
+  it('reads no file outside its data directory and cannot be reconfigured', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await open();
+    try {
+      const tenant = parseTenantId('default');
+      for (const text of [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        `SELECT * FROM read_parquet('${os.tmpdir()}/*.parquet')`,
+      ]) {
+        await expect(store.query(tenant, null, () => raw(text))).rejects.toThrow(
+          /disabled|Permission/i,
+        );
+      }
+      await expect(
+        store.query(tenant, null, () => raw('SET enable_external_access = true')),
+      ).rejects.toThrow(/lock|locked|Cannot change/i);
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('interrupts a query that exceeds its time budget', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await open();
+    try {
+      const tenant = parseTenantId('default');
+      const started = performance.now();
+      const error = await store
+        .query(
+          tenant,
+          null,
+          () =>
+            raw(
+              'SELECT count(*) FROM range(10000000000) a, range(1000) b WHERE a.range % 7 = b.range',
+            ),
+          { timeoutMs: 200 },
+        )
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'deadline_exceeded', status: 504 });
+      expect(performance.now() - started).toBeLessThan(5000);
+      // The connection is usable again afterwards.
+      expect(await store.query(tenant, null, () => raw('SELECT 42 AS x'))).toEqual([{ x: 42 }]);
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('DuckDbTelemetryStore on disk', () => {
   it('gives disk space back when a day is dropped', async () => {

@@ -30,9 +30,11 @@ import {
 } from '../schema.js';
 import { ident, join, raw, render, sql, type SqlFragment, type SqlValue } from '../sql.js';
 import { standardStringLiteral } from '../sql-escape.js';
+import { AppError } from '../../errors.js';
 import type {
   DayPartition,
   MaintenanceReport,
+  QueryOptions,
   Row,
   ScopedSources,
   TelemetryStore,
@@ -92,6 +94,19 @@ const DELETE_GRACE_MS = 60_000;
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
 /**
+ * The second wall behind the SQL guard: DuckDB may touch no file outside the data directory and
+ * no network, loads no extension, and its configuration cannot be changed afterwards.
+ */
+async function lockDown(connection: DuckDBConnection, dataDir: string): Promise<void> {
+  const allowed = `${dataDir.replace(/\/+$/, '')}/`;
+  await connection.run(`SET allowed_directories = [${standardStringLiteral(allowed)}]`);
+  await connection.run('SET enable_external_access = false');
+  await connection.run('SET autoload_known_extensions = false');
+  await connection.run('SET autoinstall_known_extensions = false');
+  await connection.run('SET lock_configuration = true');
+}
+
+/**
  * A bound value with an explicit type. Left to inference, a JS bigint binds as HUGEINT, which
  * makes every comparison with a BIGINT column a cast (and defeats Parquet filter pushdown).
  */
@@ -139,7 +154,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     private readonly options: DuckDbStoreOptions,
   ) {}
 
-  static async open(options: DuckDbStoreOptions): Promise<DuckDbTelemetryStore> {
+  static async open(givenOptions: DuckDbStoreOptions): Promise<DuckDbTelemetryStore> {
+    const options = { ...givenOptions, dataDir: path.resolve(givenOptions.dataDir) };
     await fs.mkdir(options.dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(options.dataDir, 'telemetry.duckdb'), {
       memory_limit: options.memoryLimit ?? '1GB',
@@ -149,6 +165,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       checkpoint_threshold: HOT_CHECKPOINT_THRESHOLD,
     });
     const writer = await instance.connect();
+    await lockDown(writer, options.dataDir);
     const maintenance = await instance.connect();
     const readerConnections: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readerConnections ?? 4); i++) {
@@ -233,9 +250,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     tenant: TenantId,
     range: TimeRange | null,
     build: (sources: ScopedSources) => SqlFragment,
+    options: QueryOptions = {},
   ): Promise<Row[]> {
     this.assertOpen();
     return this.readers.use(async (connection) => {
+      let timedOut = false;
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              connection.interrupt();
+            }, options.timeoutMs);
       // One transaction, so the catalog of parts and the hot rows are one snapshot.
       await connection.run('BEGIN TRANSACTION');
       try {
@@ -245,7 +271,17 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         return rows;
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
+        if (timedOut) {
+          throw new AppError(
+            'deadline_exceeded',
+            504,
+            `query interrupted after its time budget of ${options.timeoutMs} ms`,
+            { cause: error, expose: true },
+          );
+        }
         throw error;
+      } finally {
+        clearTimeout(timer);
       }
     });
   }
@@ -263,7 +299,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       sql`SELECT signal, path FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
     const entries = SIGNALS.map((signal) => {
-      const files = parts.filter((p) => p.signal === signal).map((p) => p.path as string);
+      const files = parts
+        .filter((p) => p.signal === signal)
+        .map((p) => this.files.absolute(p.path as string));
       return [signal, this.scopedSource(signal, tenant, range, files)] as const;
     });
     return Object.fromEntries(entries) as ScopedSources;
@@ -407,7 +445,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       const file = this.files.newPartPath(signal, tenant, day);
       const bytes = await this.writeParquet(
         file,
-        sql`SELECT * FROM read_parquet(${sources}, union_by_name = true)`,
+        sql`SELECT * FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
         signal,
       );
       await this.writeLock.run(async () => {
@@ -487,13 +525,14 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private async writeParquet(file: string, select: SqlFragment, signal: Signal): Promise<number> {
     await this.files.prepareDirectory(file);
     const tmp = `${file}.tmp`;
+    const tmpAbsolute = this.files.absolute(tmp);
     const order = join(
       SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
       ', ',
     );
     await this.exec(
       this.maintenance,
-      sql`COPY (${select} ORDER BY ${order}) TO ${raw(standardStringLiteral(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
+      sql`COPY (${select} ORDER BY ${order}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
     );
     return this.files.publish(tmp, file);
   }

@@ -7,7 +7,8 @@ import type { Signal } from '../schema.js';
 
 /**
  * Sealed data lives in Parquet files, one directory per signal, tenant and day:
- * `<root>/<signal>/<tenant>/<YYYY-MM-DD>/<uuid>.parquet`. A file is written under a `.tmp`
+ * `<root>/<signal>/<tenant>/<YYYY-MM-DD>/<uuid>.parquet`. The catalog records paths relative to
+ * the root (so a data directory can move); every method here takes such a relative path. A file is written under a `.tmp`
  * name, synced, renamed and synced again before the catalog row that makes it visible commits,
  * so a crash leaves at worst an unreferenced file that `removeUnreferenced` deletes at start.
  */
@@ -15,15 +16,21 @@ export class PartFiles {
   constructor(readonly root: string) {}
 
   newPartPath(signal: Signal, tenant: TenantId, day: number): string {
-    return path.join(this.root, signal, tenant, formatDay(day), `${randomUUID()}.parquet`);
+    return path.join(signal, tenant, formatDay(day), `${randomUUID()}.parquet`);
   }
 
-  async prepareDirectory(file: string): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+  absolute(relative: string): string {
+    return path.join(this.root, relative);
   }
 
-  /** Make a written temporary file durable under its final name. */
-  async publish(tmpFile: string, finalFile: string): Promise<number> {
+  async prepareDirectory(relative: string): Promise<void> {
+    await fs.mkdir(path.dirname(this.absolute(relative)), { recursive: true });
+  }
+
+  /** Make a written temporary file durable under its final name; both are relative paths. */
+  async publish(tmpRelative: string, finalRelative: string): Promise<number> {
+    const tmpFile = this.absolute(tmpRelative);
+    const finalFile = this.absolute(finalRelative);
     await syncFile(tmpFile);
     await fs.rename(tmpFile, finalFile);
     await syncFile(path.dirname(finalFile));
@@ -31,7 +38,8 @@ export class PartFiles {
     return stat.size;
   }
 
-  async remove(files: readonly string[]): Promise<void> {
+  async remove(relativeFiles: readonly string[]): Promise<void> {
+    const files = relativeFiles.map((file) => this.absolute(file));
     await Promise.all(files.map((file) => fs.rm(file, { force: true })));
     await Promise.all(
       [...new Set(files.map((file) => path.dirname(file)))].map((dir) => removeIfEmpty(dir)),
@@ -42,7 +50,7 @@ export class PartFiles {
   async removeUnreferenced(referenced: ReadonlySet<string>): Promise<number> {
     let removed = 0;
     for (const file of await listFiles(this.root)) {
-      if (!referenced.has(file)) {
+      if (!referenced.has(path.relative(this.root, file))) {
         await fs.rm(file, { force: true });
         removed++;
       }
