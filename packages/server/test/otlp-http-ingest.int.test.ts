@@ -239,6 +239,26 @@ describe('OTLP/HTTP ingest', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
+  it('limits attributes per item and value length, and counts what it cut', async () => {
+    const attributes: Record<string, string | bigint> = { long: 'x'.repeat(20_000) };
+    for (let i = 1; i < 200; i++) attributes[`attr.${i}`] = BigInt(i);
+    const response = await post('/v1/traces', traceRequest(spans(30, 1, { attributes })), PROTOBUF);
+    expect(response.status).toBe(200);
+
+    const trace = await pharos.getJson<ApiTrace>(`/api/v1/traces/${hex(30, 32)}`);
+    const stored = trace.spans[0]!.attributes;
+    expect(Object.keys(stored)).toHaveLength(128);
+    expect(stored.long).toBe('x'.repeat(16_384));
+    expect(stored['attr.127']).toBe(127);
+    expect(stored['attr.128']).toBeUndefined();
+
+    const text = await (await fetch(`${pharos.httpUrl}/metrics`)).text();
+    const series = (kind: string) =>
+      `pharos_ingest_attributes_limited_total{signal="traces",protocol="http",kind="${kind}"}`;
+    expect(text).toContain(`${series('dropped')} 72\n`);
+    expect(text).toContain(`${series('truncated')} 1\n`);
+  });
+
   it('answers readiness and 404s in the API error shape', async () => {
     expect(await pharos.getJson('/readyz')).toEqual({ status: 'ready' });
     const response = await fetch(`${pharos.httpUrl}/api/v1/nope`);

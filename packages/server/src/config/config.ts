@@ -72,6 +72,12 @@ export const configSchema = z
         maxPendingItems: positiveInt
           .default(1_000_000)
           .describe('Decoded items waiting for commit before requests are refused with 429'),
+        maxAttributesPerItem: positiveInt
+          .default(128)
+          .describe('Attributes kept per attribute map (first in wire order); the rest dropped'),
+        maxAttributeValueLength: positiveInt
+          .default(16_384)
+          .describe('Characters kept of a string attribute value (bytes of a bytes value)'),
       })
       .strict()
       .prefault({}),

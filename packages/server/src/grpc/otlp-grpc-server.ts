@@ -12,7 +12,7 @@ import type { Config } from '../config/config.js';
 import { AppError } from '../errors.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
-import { ingestOtlp } from '../ingest/otlp-ingest.js';
+import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
 import { exportResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import { DEFAULT_TENANT, type TenantId } from '../tenant.js';
 
@@ -82,11 +82,19 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
     'grpc.max_send_message_length': 1024 * 1024,
   });
   const tenantOf = deps.tenantOf ?? (() => DEFAULT_TENANT);
+  const ingestOptions = ingestOptionsOf(deps.config);
 
   for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
     server.addService(serviceDefinition(signal), {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
-        ingestOtlp(deps.committer, signal, 'protobuf', call.request, tenantOf(call.metadata)).then(
+        ingestOtlp(
+          deps.committer,
+          signal,
+          'protobuf',
+          call.request,
+          tenantOf(call.metadata),
+          ingestOptions,
+        ).then(
           (result) => {
             const response = exportResponse(
               signal,
@@ -99,6 +107,8 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
               accepted: result.accepted,
               rejected: result.rejected.count,
               bytes: call.request.length,
+              attributesDropped: result.limited.attributesDropped,
+              valuesTruncated: result.limited.valuesTruncated,
             });
             callback(null, response.body as Buffer);
           },

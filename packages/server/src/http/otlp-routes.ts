@@ -7,7 +7,7 @@ import {
   otlpEncodingOf,
   type OtlpEncoding,
 } from '../ingest/otlp-body.js';
-import { ingestOtlp } from '../ingest/otlp-ingest.js';
+import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
 import { exportResponse, statusResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import { toAppError } from './error-handler.js';
@@ -45,6 +45,7 @@ function encodingOrJson(request: FastifyRequest): OtlpEncoding {
  * (google.rpc.Status in the request's encoding) do not leak into the JSON API.
  */
 export function otlpRoutes(deps: OtlpRouteDeps) {
+  const ingestOptions = ingestOptionsOf(deps.config);
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
@@ -88,7 +89,14 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
           request.headers['content-encoding'],
           deps.config.ingest.maxDecompressedBytes,
         );
-        const result = await ingestOtlp(deps.committer, signal, encoding, body, tenantOf(request));
+        const result = await ingestOtlp(
+          deps.committer,
+          signal,
+          encoding,
+          body,
+          tenantOf(request),
+          ingestOptions,
+        );
         const response = exportResponse(
           signal,
           encoding,
@@ -100,6 +108,8 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
           accepted: result.accepted,
           rejected: result.rejected.count,
           bytes: wireBytes(request),
+          attributesDropped: result.limited.attributesDropped,
+          valuesTruncated: result.limited.valuesTruncated,
         });
         return reply.status(200).type(response.contentType).send(response.body);
       });

@@ -1,3 +1,4 @@
+import type { Config } from '../config/config.js';
 import { badRequest } from '../errors.js';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
 import {
@@ -8,7 +9,8 @@ import {
   decodeTracesJson,
   decodeTracesProtobuf,
 } from '../otlp/decode.js';
-import type { Rejections } from '../telemetry/batches.js';
+import type { AttributeLimits } from '../otlp/attribute-limits.js';
+import type { LimitedAttributes, Rejections } from '../telemetry/batches.js';
 import type { TenantId } from '../tenant.js';
 import type { TenantBatch } from '../store/telemetry-store.js';
 import type { GroupCommitter } from './group-committer.js';
@@ -18,6 +20,23 @@ import type { OtlpSignal } from './otlp-response.js';
 export interface IngestResult {
   accepted: number;
   rejected: Rejections;
+  /** What the attribute limits dropped and cut (counted in Pharos' own metrics). */
+  limited: LimitedAttributes;
+}
+
+/** Limits every ingested request is decoded under (from `ingest.*` in the config). */
+export interface IngestOptions {
+  attributeLimits: AttributeLimits;
+}
+
+/** The ingest options the configuration asks for. */
+export function ingestOptionsOf(config: Config): IngestOptions {
+  return {
+    attributeLimits: {
+      maxAttributes: config.ingest.maxAttributesPerItem,
+      maxValueLength: config.ingest.maxAttributeValueLength,
+    },
+  };
 }
 
 function decode(
@@ -26,26 +45,27 @@ function decode(
   body: Buffer,
   tenant: TenantId,
   receivedAt: bigint,
-): { batch: TenantBatch; accepted: number; rejected: Rejections } {
+  limits: AttributeLimits,
+): IngestResult & { batch: TenantBatch } {
   if (signal === 'traces') {
-    const { spans, rejected } =
+    const { spans, rejected, limited } =
       encoding === 'json'
-        ? decodeTracesJson(body.toString('utf8'), receivedAt)
-        : decodeTracesProtobuf(body, receivedAt);
-    return { batch: { tenant, spans }, accepted: spans.length, rejected };
+        ? decodeTracesJson(body.toString('utf8'), receivedAt, limits)
+        : decodeTracesProtobuf(body, receivedAt, limits);
+    return { batch: { tenant, spans }, accepted: spans.length, rejected, limited };
   }
   if (signal === 'logs') {
-    const { logs, rejected } =
+    const { logs, rejected, limited } =
       encoding === 'json'
-        ? decodeLogsJson(body.toString('utf8'), receivedAt)
-        : decodeLogsProtobuf(body, receivedAt);
-    return { batch: { tenant, logs }, accepted: logs.length, rejected };
+        ? decodeLogsJson(body.toString('utf8'), receivedAt, limits)
+        : decodeLogsProtobuf(body, receivedAt, limits);
+    return { batch: { tenant, logs }, accepted: logs.length, rejected, limited };
   }
-  const { points, rejected } =
+  const { points, rejected, limited } =
     encoding === 'json'
-      ? decodeMetricsJson(body.toString('utf8'), receivedAt)
-      : decodeMetricsProtobuf(body, receivedAt);
-  return { batch: { tenant, metricPoints: points }, accepted: points.length, rejected };
+      ? decodeMetricsJson(body.toString('utf8'), receivedAt, limits)
+      : decodeMetricsProtobuf(body, receivedAt, limits);
+  return { batch: { tenant, metricPoints: points }, accepted: points.length, rejected, limited };
 }
 
 /**
@@ -59,15 +79,16 @@ export async function ingestOtlp(
   encoding: OtlpEncoding,
   body: Buffer,
   tenant: TenantId,
+  options: IngestOptions,
 ): Promise<IngestResult> {
   const receivedAt = BigInt(Date.now()) * 1_000_000n;
   let decoded;
   try {
-    decoded = decode(signal, encoding, body, tenant, receivedAt);
+    decoded = decode(signal, encoding, body, tenant, receivedAt, options.attributeLimits);
   } catch (error) {
     if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
     throw error;
   }
   await committer.submit(decoded.batch);
-  return { accepted: decoded.accepted, rejected: decoded.rejected };
+  return { accepted: decoded.accepted, rejected: decoded.rejected, limited: decoded.limited };
 }

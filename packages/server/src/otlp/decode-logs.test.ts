@@ -7,6 +7,7 @@ import { oracleLogs, type LogRecord, type LogsRequest } from './test-support/ora
 import { toOtlpJson } from './test-support/otlp-json.js';
 import { randomLogsRequest } from './test-support/random-requests.js';
 import { expectedLogs, LOG_COLUMNS } from './test-support/reference.js';
+import { applyReferenceLimits, randomLimits } from './test-support/reference-limits.js';
 import { rewriteMessage } from './test-support/wire-rewrite.js';
 
 const RECEIVED = 1_800_000_000_000_000_000n;
@@ -54,6 +55,43 @@ describe('decodeLogsProtobuf / decodeLogsJson against the oracle', () => {
     }
     expect(rows).toBeGreaterThan(1000);
     expect(rejected).toBeGreaterThan(20);
+  });
+
+  it('with attribute limits, decode 200 random requests as an independent limiter and the reference say', () => {
+    const rng = createPrng(20260612);
+    let dropped = 0;
+    let truncated = 0;
+    for (let i = 0; i < 200; i++) {
+      const bytes = rewriteMessage(
+        encode(randomLogsRequest(rng)),
+        'ExportLogsServiceRequest',
+        rng,
+        {
+          shuffle: rng.chance(0.7),
+          unpack: true,
+          unknownFields: rng.chance(0.5),
+          longLengths: false,
+        },
+      );
+      const limits = randomLimits(rng);
+      const json = toOtlpJson(oracleLogs.decode(bytes), rng);
+      const cut = oracleLogs.decode(bytes);
+      const limited = applyReferenceLimits(cut, limits);
+      const expected = expectedLogs(cut, RECEIVED);
+
+      const fromProtobuf = decodeLogsProtobuf(bytes, RECEIVED, limits);
+      expectColumns(fromProtobuf.logs, expected, LOG_COLUMNS, `protobuf request ${i}`);
+      expect(fromProtobuf.limited, `protobuf request ${i}`).toEqual(limited);
+
+      const fromJson = decodeLogsJson(json, RECEIVED, limits);
+      expectColumns(fromJson.logs, expected, LOG_COLUMNS, `JSON request ${i}`);
+      expect(fromJson.limited, `JSON request ${i}`).toEqual(limited);
+      dropped += limited.attributesDropped;
+      truncated += limited.valuesTruncated;
+    }
+    // The generator must exercise both limits.
+    expect(dropped).toBeGreaterThan(100);
+    expect(truncated).toBeGreaterThan(100);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { DecodedLogs } from '../telemetry/batches.js';
+import { AttributeLimiter, UNLIMITED, type AttributeLimits } from './attribute-limits.js';
 import { LogBatchBuilder } from './builders.js';
 import { JsonWriter } from './json-writer.js';
 import { EMPTY_RESOURCE, RESOURCE_PROMOTED_KEYS, type PromotedValue } from './promoted.js';
@@ -17,8 +18,16 @@ import { EMPTY_SCOPE, decodeResource, decodeScope } from './wire-resource.js';
  * opentelemetry-proto's logs.proto). A record's time falls back to its observed time, then to
  * the receive time; an all-zero trace or span id means "not correlated", like an empty one.
  */
-export function decodeLogsProtobuf(bytes: Uint8Array, receivedAtUnixNano: bigint): DecodedLogs {
-  return new LogWireDecoder(new WireReader(bytes), receivedAtUnixNano).request();
+export function decodeLogsProtobuf(
+  bytes: Uint8Array,
+  receivedAtUnixNano: bigint,
+  limits?: AttributeLimits,
+): DecodedLogs {
+  return new LogWireDecoder(
+    new WireReader(bytes),
+    receivedAtUnixNano,
+    new AttributeLimiter(limits),
+  ).request();
 }
 
 const logAttributes = new JsonWriter();
@@ -39,6 +48,7 @@ class LogWireDecoder {
   constructor(
     private readonly r: WireReader,
     receivedAtUnixNano: bigint,
+    private readonly limits: AttributeLimiter,
   ) {
     const received = BigInt.asUintN(64, receivedAtUnixNano);
     this.receivedLo = Number(received & 0xffffffffn);
@@ -54,7 +64,11 @@ class LogWireDecoder {
       if (tag === 0x0a) this.resourceLogs(r.len(end));
       else r.skip(tag, end);
     }
-    return { logs: this.out.finish(), rejected: this.rejected.finish() };
+    return {
+      logs: this.out.finish(),
+      rejected: this.rejected.finish(),
+      limited: this.limits.finish(),
+    };
   }
 
   private resourceLogs(end: number): void {
@@ -64,9 +78,13 @@ class LogWireDecoder {
     while (r.pos < end) {
       r.msg = 'ResourceLogs';
       const tag = r.tag(end);
-      if (tag === 0x0a) resource = decodeResource(r, r.len(end), resourceAttributes, resourceSlots);
-      else if (tag === 0x12) this.scopeLogs(r.len(end));
-      else r.skip(tag, end);
+      if (tag === 0x0a) {
+        resource = decodeResource(r, r.len(end), resourceAttributes, resourceSlots, this.limits);
+      } else if (tag === 0x12) {
+        this.scopeLogs(r.len(end));
+      } else {
+        r.skip(tag, end);
+      }
     }
     this.out.fillResource(from, resource);
   }
@@ -129,7 +147,7 @@ class LogWireDecoder {
           r.pos = bodyEnd;
           break;
         case 0x32: // attributes
-          writeKeyValue(r, r.len(end), logAttributes, 0, null, null);
+          writeKeyValue(r, r.len(end), logAttributes, 0, null, null, this.limits);
           break;
         case 0x45: // flags
           flags = r.fixed32(end);
@@ -216,7 +234,7 @@ class LogWireDecoder {
       return text;
     }
     logBody.reset();
-    writeAnyValue(r, end, logBody, 0);
+    writeAnyValue(r, end, logBody, 0, UNLIMITED);
     return logBody.text();
   }
 }

@@ -7,6 +7,7 @@ import { oracleMetrics, type MetricsRequest } from './test-support/oracle.js';
 import { toOtlpJson } from './test-support/otlp-json.js';
 import { randomMetricsRequest } from './test-support/random-requests.js';
 import { expectedMetrics, METRIC_COLUMNS } from './test-support/reference.js';
+import { applyReferenceLimits, randomLimits } from './test-support/reference-limits.js';
 import { rewriteMessage } from './test-support/wire-rewrite.js';
 
 const RECEIVED = 1_800_000_000_000_000_000n;
@@ -52,6 +53,43 @@ describe('decodeMetricsProtobuf / decodeMetricsJson against the oracle', () => {
       'summary',
     ]);
     expect(rows).toBeGreaterThan(1000);
+  });
+
+  it('with attribute limits, decode 200 random requests as an independent limiter and the reference say', () => {
+    const rng = createPrng(20260613);
+    let dropped = 0;
+    let truncated = 0;
+    for (let i = 0; i < 200; i++) {
+      const bytes = rewriteMessage(
+        encode(randomMetricsRequest(rng)),
+        'ExportMetricsServiceRequest',
+        rng,
+        {
+          shuffle: rng.chance(0.7),
+          unpack: true,
+          unknownFields: rng.chance(0.5),
+          longLengths: false,
+        },
+      );
+      const limits = randomLimits(rng);
+      const json = toOtlpJson(oracleMetrics.decode(bytes), rng);
+      const cut = oracleMetrics.decode(bytes);
+      const limited = applyReferenceLimits(cut, limits);
+      const expected = expectedMetrics(cut);
+
+      const fromProtobuf = decodeMetricsProtobuf(bytes, RECEIVED, limits);
+      expectColumns(fromProtobuf.points, expected, METRIC_COLUMNS, `protobuf request ${i}`);
+      expect(fromProtobuf.limited, `protobuf request ${i}`).toEqual(limited);
+
+      const fromJson = decodeMetricsJson(json, RECEIVED, limits);
+      expectColumns(fromJson.points, expected, METRIC_COLUMNS, `JSON request ${i}`);
+      expect(fromJson.limited, `JSON request ${i}`).toEqual(limited);
+      dropped += limited.attributesDropped;
+      truncated += limited.valuesTruncated;
+    }
+    // The generator must exercise both limits.
+    expect(dropped).toBeGreaterThan(100);
+    expect(truncated).toBeGreaterThan(100);
   });
 });
 

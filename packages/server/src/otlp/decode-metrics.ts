@@ -1,4 +1,5 @@
 import type { DecodedMetrics, MetricType, Temporality } from '../telemetry/batches.js';
+import { AttributeLimiter } from './attribute-limits.js';
 import { MetricPointBatchBuilder } from './builders.js';
 import { JsonWriter } from './json-writer.js';
 import { EMPTY_RESOURCE, RESOURCE_PROMOTED_KEYS, type PromotedValue } from './promoted.js';
@@ -13,8 +14,12 @@ import type { ProtobufDecoder } from './decoder-types.js';
  * pass over the bytes (field keys from opentelemetry-proto's metrics.proto). Packed and
  * unpacked repeated numbers are both accepted.
  */
-export const decodeMetricsProtobuf: ProtobufDecoder<DecodedMetrics> = (bytes) => {
-  return new MetricWireDecoder(new WireReader(bytes)).request();
+export const decodeMetricsProtobuf: ProtobufDecoder<DecodedMetrics> = (
+  bytes,
+  _receivedAt,
+  limits,
+) => {
+  return new MetricWireDecoder(new WireReader(bytes), new AttributeLimiter(limits)).request();
 };
 
 export const TEMPORALITIES: readonly Temporality[] = ['unspecified', 'delta', 'cumulative'];
@@ -40,8 +45,11 @@ class MetricWireDecoder {
   private temporality = 0;
   private isMonotonic = false;
 
-  constructor(private readonly r: WireReader) {
-    this.points = new DataPointWireDecoder(r, this.out);
+  constructor(
+    private readonly r: WireReader,
+    private readonly limits: AttributeLimiter,
+  ) {
+    this.points = new DataPointWireDecoder(r, this.out, limits);
   }
 
   request(): DecodedMetrics {
@@ -54,7 +62,11 @@ class MetricWireDecoder {
       else r.skip(tag, end);
     }
     // Data points need no ids, so nothing is ever rejected.
-    return { points: this.out.finish(), rejected: new RejectionCounter().finish() };
+    return {
+      points: this.out.finish(),
+      rejected: new RejectionCounter().finish(),
+      limited: this.limits.finish(),
+    };
   }
 
   private resourceMetrics(end: number): void {
@@ -64,9 +76,13 @@ class MetricWireDecoder {
     while (r.pos < end) {
       r.msg = 'ResourceMetrics';
       const tag = r.tag(end);
-      if (tag === 0x0a) resource = decodeResource(r, r.len(end), resourceAttributes, resourceSlots);
-      else if (tag === 0x12) this.scopeMetrics(r.len(end));
-      else r.skip(tag, end);
+      if (tag === 0x0a) {
+        resource = decodeResource(r, r.len(end), resourceAttributes, resourceSlots, this.limits);
+      } else if (tag === 0x12) {
+        this.scopeMetrics(r.len(end));
+      } else {
+        r.skip(tag, end);
+      }
     }
     this.out.fillResource(from, resource);
   }

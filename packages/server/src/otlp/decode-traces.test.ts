@@ -7,6 +7,7 @@ import { toOtlpJson } from './test-support/otlp-json.js';
 import { randomTracesRequest } from './test-support/random-requests.js';
 import { expectColumns } from './test-support/compare.js';
 import { expectedSpans, SPAN_COLUMNS } from './test-support/reference.js';
+import { applyReferenceLimits, randomLimits } from './test-support/reference-limits.js';
 import { rewriteMessage } from './test-support/wire-rewrite.js';
 
 const RECEIVED = 1_800_000_000_000_000_000n;
@@ -70,6 +71,43 @@ describe('decodeTracesProtobuf / decodeTracesJson against the oracle', () => {
         for (const text of column) expect(() => JSON.parse(text) as unknown).not.toThrow();
       }
     }
+  });
+
+  it('with attribute limits, decode 200 random requests as an independent limiter and the reference say', () => {
+    const rng = createPrng(20260611);
+    let dropped = 0;
+    let truncated = 0;
+    for (let i = 0; i < 200; i++) {
+      const bytes = rewriteMessage(
+        encode(randomTracesRequest(rng)),
+        'ExportTraceServiceRequest',
+        rng,
+        {
+          shuffle: rng.chance(0.7),
+          unpack: true,
+          unknownFields: rng.chance(0.5),
+          longLengths: false,
+        },
+      );
+      const limits = randomLimits(rng);
+      const json = toOtlpJson(oracleTraces.decode(bytes), rng);
+      const cut = oracleTraces.decode(bytes);
+      const limited = applyReferenceLimits(cut, limits);
+      const expected = expectedSpans(cut);
+
+      const fromProtobuf = decodeTracesProtobuf(bytes, RECEIVED, limits);
+      expectColumns(fromProtobuf.spans, expected, SPAN_COLUMNS, `protobuf request ${i}`);
+      expect(fromProtobuf.limited, `protobuf request ${i}`).toEqual(limited);
+
+      const fromJson = decodeTracesJson(json, RECEIVED, limits);
+      expectColumns(fromJson.spans, expected, SPAN_COLUMNS, `JSON request ${i}`);
+      expect(fromJson.limited, `JSON request ${i}`).toEqual(limited);
+      dropped += limited.attributesDropped;
+      truncated += limited.valuesTruncated;
+    }
+    // The generator must exercise both limits.
+    expect(dropped).toBeGreaterThan(100);
+    expect(truncated).toBeGreaterThan(100);
   });
 });
 

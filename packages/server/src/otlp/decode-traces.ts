@@ -1,4 +1,5 @@
 import { SPAN_KINDS, STATUS_CODES, type DecodedTraces } from '../telemetry/batches.js';
+import { AttributeLimiter } from './attribute-limits.js';
 import { SpanBatchBuilder } from './builders.js';
 import { JsonWriter } from './json-writer.js';
 import {
@@ -19,8 +20,12 @@ import type { ProtobufDecoder } from './decoder-types.js';
  * `field number << 3 | wire type` from opentelemetry-proto's trace.proto; a field that arrives
  * with another wire type is skipped like an unknown one.
  */
-export const decodeTracesProtobuf: ProtobufDecoder<DecodedTraces> = (bytes) => {
-  const decoder = new SpanWireDecoder(new WireReader(bytes));
+export const decodeTracesProtobuf: ProtobufDecoder<DecodedTraces> = (
+  bytes,
+  _receivedAt,
+  limits,
+) => {
+  const decoder = new SpanWireDecoder(new WireReader(bytes), new AttributeLimiter(limits));
   return decoder.request();
 };
 
@@ -41,7 +46,10 @@ class SpanWireDecoder {
   private statusCode = 0;
   private statusMessage = '';
 
-  constructor(private readonly r: WireReader) {}
+  constructor(
+    private readonly r: WireReader,
+    private readonly limits: AttributeLimiter,
+  ) {}
 
   request(): DecodedTraces {
     const r = this.r;
@@ -52,7 +60,11 @@ class SpanWireDecoder {
       if (tag === 0x0a) this.resourceSpans(r.len(end));
       else r.skip(tag, end);
     }
-    return { spans: this.out.finish(), rejected: this.rejected.finish() };
+    return {
+      spans: this.out.finish(),
+      rejected: this.rejected.finish(),
+      limited: this.limits.finish(),
+    };
   }
 
   private resourceSpans(end: number): void {
@@ -62,9 +74,13 @@ class SpanWireDecoder {
     while (r.pos < end) {
       r.msg = 'ResourceSpans';
       const tag = r.tag(end);
-      if (tag === 0x0a) resource = decodeResource(r, r.len(end), resourceAttributes, resourceSlots);
-      else if (tag === 0x12) this.scopeSpans(r.len(end));
-      else r.skip(tag, end);
+      if (tag === 0x0a) {
+        resource = decodeResource(r, r.len(end), resourceAttributes, resourceSlots, this.limits);
+      } else if (tag === 0x12) {
+        this.scopeSpans(r.len(end));
+      } else {
+        r.skip(tag, end);
+      }
     }
     this.out.fillResource(from, resource);
   }
@@ -153,7 +169,15 @@ class SpanWireDecoder {
           endHi = r.hi;
           break;
         case 0x4a: // attributes
-          writeKeyValue(r, r.len(end), spanAttributes, 0, SPAN_PROMOTED_KEYS, spanSlots);
+          writeKeyValue(
+            r,
+            r.len(end),
+            spanAttributes,
+            0,
+            SPAN_PROMOTED_KEYS,
+            spanSlots,
+            this.limits,
+          );
           break;
         case 0x5a: // events
           this.event(r.len(end));
@@ -227,7 +251,7 @@ class SpanWireDecoder {
         nameStart = r.pos;
         r.pos = nameEnd;
       } else if (tag === 0x1a) {
-        writeKeyValue(r, r.len(end), nestedAttributes, 0, null, null);
+        writeKeyValue(r, r.len(end), nestedAttributes, 0, null, null, this.limits);
       } else {
         r.skip(tag, end);
       }
@@ -271,7 +295,7 @@ class SpanWireDecoder {
         stateStart = r.pos;
         r.pos = stateEnd;
       } else if (tag === 0x22) {
-        writeKeyValue(r, r.len(end), nestedAttributes, 0, null, null);
+        writeKeyValue(r, r.len(end), nestedAttributes, 0, null, null, this.limits);
       } else {
         r.skip(tag, end);
       }

@@ -1,3 +1,4 @@
+import { truncateText, type AttributeLimiter } from './attribute-limits.js';
 import { isSafeInt64 } from './int64-text.js';
 import type { PromotedKeys, PromotedValue } from './promoted.js';
 import { MAX_ANY_VALUE_DEPTH } from './wire-any-value.js';
@@ -16,12 +17,15 @@ import {
 
 /**
  * OTLP/JSON KeyValue / AnyValue → attribute JSON text, with the same conventions (and the same
- * text) as the protobuf path's `wire-any-value.ts`.
+ * text, and the same attribute limits) as the protobuf path's `wire-any-value.ts`.
  */
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-/** `{"key":value,...}` from a KeyValue array; captures promoted keys' scalars into `slots`. */
+/**
+ * `{"key":value,...}` from a KeyValue array; captures promoted keys' scalars into `slots`. At
+ * depth 0 (an item's own attributes) only the first `limits.maxAttributes` are kept.
+ */
 export function keyValuesText(
   list: unknown,
   path: JsonPath,
@@ -29,6 +33,7 @@ export function keyValuesText(
   depth: number,
   keys: PromotedKeys | null,
   slots: PromotedValue[] | null,
+  limits: AttributeLimiter,
 ): string {
   const items = readArray(list, path, key);
   if (items.length === 0) return '{}';
@@ -39,14 +44,24 @@ export function keyValuesText(
     const kv = readObject(items[i], path, null) ?? {};
     const name = readString(kv.key, path, 'key');
     const value = readObject(kv.value, path, 'value');
-    if (i > 0) text += ',';
+    const truncatedBefore = limits.valuesTruncated;
     path.enter('value');
-    text += JSON.stringify(name) + ':' + anyValueText(value, path, depth);
+    const valueText = anyValueText(value, path, depth, limits);
     path.leave();
-    if (keys !== null && slots !== null) {
-      // A repeated key overwrites, as it does in the JSON map.
-      const slot = keys.matchName(name);
-      if (slot >= 0) slots[slot] = value === undefined ? null : jsonScalar(value, path);
+    if (depth === 0 && i >= limits.maxAttributes) {
+      // Beyond the count limit: read only to validate it.
+      limits.valuesTruncated = truncatedBefore;
+      limits.attributesDropped++;
+    } else {
+      if (i > 0) text += ',';
+      text += JSON.stringify(name) + ':' + valueText;
+      if (keys !== null && slots !== null) {
+        // A repeated key overwrites, as it does in the JSON map.
+        const slot = keys.matchName(name);
+        if (slot >= 0) {
+          slots[slot] = value === undefined ? null : jsonScalar(value, path, limits.maxValueLength);
+        }
+      }
     }
     path.leave();
   }
@@ -55,7 +70,12 @@ export function keyValuesText(
 }
 
 /** The JSON text of an AnyValue (`null` when it holds none). */
-export function anyValueText(value: JsonObject | undefined, path: JsonPath, depth: number): string {
+export function anyValueText(
+  value: JsonObject | undefined,
+  path: JsonPath,
+  depth: number,
+  limits: AttributeLimiter,
+): string {
   if (value === undefined) return 'null';
   if (depth > MAX_ANY_VALUE_DEPTH) {
     throw path.error(null, `attribute values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
@@ -63,7 +83,10 @@ export function anyValueText(value: JsonObject | undefined, path: JsonPath, dept
   let text = 'null';
   let v: unknown;
   if ((v = field(value, 'stringValue', 'string_value')) !== undefined) {
-    text = JSON.stringify(readString(v, path, 'stringValue'));
+    const s = readString(v, path, 'stringValue');
+    const cut = truncateText(s, limits.maxValueLength);
+    if (cut.length !== s.length) limits.valuesTruncated++;
+    text = JSON.stringify(cut);
   } else if ((v = field(value, 'boolValue', 'bool_value')) !== undefined) {
     text = readBool(v, path, 'boolValue') ? 'true' : 'false';
   } else if ((v = field(value, 'intValue', 'int_value')) !== undefined) {
@@ -79,7 +102,7 @@ export function anyValueText(value: JsonObject | undefined, path: JsonPath, dept
     for (let i = 0; i < items.length; i++) {
       path.enter(i);
       if (i > 0) text += ',';
-      text += anyValueText(readObject(items[i], path, null), path, depth + 1);
+      text += anyValueText(readObject(items[i], path, null), path, depth + 1, limits);
       path.leave();
     }
     text += ']';
@@ -88,21 +111,29 @@ export function anyValueText(value: JsonObject | undefined, path: JsonPath, dept
   } else if ((v = field(value, 'kvlistValue', 'kvlist_value')) !== undefined) {
     const list = readObject(v, path, 'kvlistValue') ?? {};
     path.enter('kvlistValue');
-    text = keyValuesText(list.values, path, 'values', depth + 1, null, null);
+    text = keyValuesText(list.values, path, 'values', depth + 1, null, null, limits);
     path.leave();
   } else if ((v = field(value, 'bytesValue', 'bytes_value')) !== undefined) {
     const b64 = readString(v, path, 'bytesValue');
     if (!BASE64.test(b64)) throw path.error('bytesValue', 'expected base64 text');
-    text = JSON.stringify(Buffer.from(b64, 'base64').toString('base64'));
+    let bytes = Buffer.from(b64, 'base64');
+    if (bytes.length > limits.maxValueLength) {
+      bytes = bytes.subarray(0, limits.maxValueLength);
+      limits.valuesTruncated++;
+    }
+    text = JSON.stringify(bytes.toString('base64'));
   }
   return text;
 }
 
-/** The scalar an AnyValue holds (see `PromotedValue`); the value has been validated already. */
-function jsonScalar(value: JsonObject, path: JsonPath): PromotedValue {
+/**
+ * The scalar an AnyValue holds (see `PromotedValue`), strings cut like the JSON map's; the value
+ * has been validated already.
+ */
+function jsonScalar(value: JsonObject, path: JsonPath, maxValueLength: number): PromotedValue {
   let v: unknown;
   if ((v = field(value, 'stringValue', 'string_value')) !== undefined) {
-    return readString(v, path, 'stringValue');
+    return truncateText(readString(v, path, 'stringValue'), maxValueLength);
   }
   if ((v = field(value, 'boolValue', 'bool_value')) !== undefined) {
     return readBool(v, path, 'boolValue');

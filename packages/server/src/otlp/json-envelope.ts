@@ -1,3 +1,4 @@
+import type { AttributeLimiter } from './attribute-limits.js';
 import { keyValuesText } from './json-any-value.js';
 import {
   field,
@@ -17,7 +18,11 @@ import {
 import { EMPTY_SCOPE, type ScopeColumns } from './wire-resource.js';
 
 /** The values a JSON `resource` gives each of its rows. */
-export function jsonResource(v: unknown, path: JsonPath): ResourceColumns {
+export function jsonResource(
+  v: unknown,
+  path: JsonPath,
+  limits: AttributeLimiter,
+): ResourceColumns {
   const resource = readObject(v, path, 'resource');
   if (resource === undefined) return EMPTY_RESOURCE;
   const slots = new Array<PromotedValue>(RESOURCE_PROMOTED_KEYS.size).fill(null);
@@ -29,6 +34,7 @@ export function jsonResource(v: unknown, path: JsonPath): ResourceColumns {
     0,
     RESOURCE_PROMOTED_KEYS,
     slots,
+    limits,
   );
   path.leave();
   return resourceColumns(slots, attributes);
@@ -71,6 +77,7 @@ export function walkEnvelope(
   path: JsonPath,
   keys: EnvelopeKeys,
   out: EnvelopeBuilder,
+  limits: AttributeLimiter,
   visit: (item: JsonObject) => void,
 ): void {
   const resources = readArray(field(doc, ...keys.resources), path, keys.resources[0]);
@@ -97,7 +104,10 @@ export function walkEnvelope(
       path.leave();
     }
     path.leave();
-    out.fillResource(resourceFrom, jsonResource(field(resourceX, 'resource', 'resource'), path));
+    out.fillResource(
+      resourceFrom,
+      jsonResource(field(resourceX, 'resource', 'resource'), path, limits),
+    );
     path.leave();
   }
   path.leave();

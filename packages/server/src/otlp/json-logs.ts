@@ -1,4 +1,5 @@
 import type { DecodedLogs } from '../telemetry/batches.js';
+import { AttributeLimiter, UNLIMITED, type AttributeLimits } from './attribute-limits.js';
 import { LogBatchBuilder } from './builders.js';
 import { anyValueText, keyValuesText } from './json-any-value.js';
 import { walkEnvelope } from './json-envelope.js';
@@ -17,11 +18,16 @@ import {
 import { RejectionCounter, quoteName } from './rejections.js';
 
 /** OTLP/JSON ExportLogsServiceRequest → LogBatch (same columns as the protobuf decoder). */
-export function decodeLogsJson(text: string, receivedAtUnixNano: bigint): DecodedLogs {
+export function decodeLogsJson(
+  text: string,
+  receivedAtUnixNano: bigint,
+  limitsGiven?: AttributeLimits,
+): DecodedLogs {
   const doc = parseJsonBody(text);
   const path = new JsonPath();
   const out = new LogBatchBuilder();
   const rejected = new RejectionCounter();
+  const limits = new AttributeLimiter(limitsGiven);
   walkEnvelope(
     doc,
     path,
@@ -31,11 +37,12 @@ export function decodeLogsJson(text: string, receivedAtUnixNano: bigint): Decode
       items: ['logRecords', 'log_records'],
     },
     out,
+    limits,
     (record) => {
-      decodeLogRecord(record, path, out, rejected, receivedAtUnixNano);
+      decodeLogRecord(record, path, out, rejected, receivedAtUnixNano, limits);
     },
   );
-  return { logs: out.finish(), rejected: rejected.finish() };
+  return { logs: out.finish(), rejected: rejected.finish(), limited: limits.finish() };
 }
 
 const SEVERITY_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
@@ -53,6 +60,7 @@ function decodeLogRecord(
   out: LogBatchBuilder,
   rejected: RejectionCounter,
   receivedAt: bigint,
+  limits: AttributeLimiter,
 ): void {
   const time = readInt64(field(record, 'timeUnixNano', 'time_unix_nano'), path, 'timeUnixNano');
   const observed = readInt64(
@@ -72,7 +80,7 @@ function decodeLogRecord(
     'severityText',
   );
   const body = bodyText(readObject(record.body, path, 'body'), path);
-  const attributes = keyValuesText(record.attributes, path, 'attributes', 0, null, null);
+  const attributes = keyValuesText(record.attributes, path, 'attributes', 0, null, null, limits);
   const flags = readUint32(record.flags, path, 'flags');
   const traceId = readHexId(
     field(record, 'traceId', 'trace_id'),
@@ -117,7 +125,7 @@ function bodyText(body: JsonObject | undefined, path: JsonPath): string {
     return text;
   }
   path.enter('body');
-  const text = anyValueText(body, path, 0);
+  const text = anyValueText(body, path, 0, UNLIMITED);
   path.leave();
   return text === 'null' ? '' : text;
 }

@@ -1,4 +1,5 @@
 import type { DecodedMetrics, MetricType } from '../telemetry/batches.js';
+import { AttributeLimiter } from './attribute-limits.js';
 import { MetricPointBatchBuilder, NO_NUMBERS } from './builders.js';
 import { TEMPORALITIES } from './decode-metrics.js';
 import { keyValuesText } from './json-any-value.js';
@@ -25,10 +26,11 @@ import { RejectionCounter } from './rejections.js';
 import type { JsonDecoder } from './decoder-types.js';
 
 /** OTLP/JSON ExportMetricsServiceRequest → MetricPointBatch (same columns as protobuf). */
-export const decodeMetricsJson: JsonDecoder<DecodedMetrics> = (text) => {
+export const decodeMetricsJson: JsonDecoder<DecodedMetrics> = (text, _receivedAt, limitsGiven) => {
   const doc = parseJsonBody(text);
   const path = new JsonPath();
   const out = new MetricPointBatchBuilder();
+  const limits = new AttributeLimiter(limitsGiven);
   walkEnvelope(
     doc,
     path,
@@ -38,11 +40,16 @@ export const decodeMetricsJson: JsonDecoder<DecodedMetrics> = (text) => {
       items: ['metrics', 'metrics'],
     },
     out,
+    limits,
     (metric) => {
-      decodeMetric(metric, path, out);
+      decodeMetric(metric, path, out, limits);
     },
   );
-  return { points: out.finish(), rejected: new RejectionCounter().finish() };
+  return {
+    points: out.finish(),
+    rejected: new RejectionCounter().finish(),
+    limited: limits.finish(),
+  };
 };
 
 export const TEMPORALITY_NAMES = [
@@ -60,7 +67,12 @@ const DATA_MEMBERS: readonly (readonly [MetricType, string, string])[] = [
   ['summary', 'summary', 'summary'],
 ];
 
-function decodeMetric(metric: JsonObject, path: JsonPath, out: MetricPointBatchBuilder): void {
+function decodeMetric(
+  metric: JsonObject,
+  path: JsonPath,
+  out: MetricPointBatchBuilder,
+  limits: AttributeLimiter,
+): void {
   const from = out.length;
   const name = readString(metric.name, path, 'name');
   const description = readString(metric.description, path, 'description');
@@ -84,7 +96,7 @@ function decodeMetric(metric: JsonObject, path: JsonPath, out: MetricPointBatchB
     path.enter('dataPoints');
     for (let i = 0; i < points.length; i++) {
       path.enter(i);
-      decodePoint(readObject(points[i], path, null) ?? {}, type, path, out);
+      decodePoint(readObject(points[i], path, null) ?? {}, type, path, out, limits);
       path.leave();
     }
     path.leave();
@@ -106,8 +118,9 @@ function decodePoint(
   type: MetricType,
   path: JsonPath,
   out: MetricPointBatchBuilder,
+  limits: AttributeLimiter,
 ): void {
-  out.attributes.push(keyValuesText(point.attributes, path, 'attributes', 0, null, null));
+  out.attributes.push(keyValuesText(point.attributes, path, 'attributes', 0, null, null, limits));
   out.startTimeUnixNano.push(
     readInt64(field(point, 'startTimeUnixNano', 'start_time_unix_nano'), path, 'startTimeUnixNano'),
   );
@@ -115,7 +128,7 @@ function decodePoint(
     readInt64(field(point, 'timeUnixNano', 'time_unix_nano'), path, 'timeUnixNano'),
   );
   out.flags.push(readUint32(point.flags, path, 'flags'));
-  out.exemplars.push(type === 'summary' ? '[]' : exemplarsText(point.exemplars, path));
+  out.exemplars.push(type === 'summary' ? '[]' : exemplarsText(point.exemplars, path, limits));
   if (type === 'gauge' || type === 'sum') {
     out.value.push(numberValue(point, path));
     out.pushNumberPointDefaults();
@@ -234,7 +247,7 @@ function pushBuckets(
   path.leave();
 }
 
-function exemplarsText(v: unknown, path: JsonPath): string {
+function exemplarsText(v: unknown, path: JsonPath, limits: AttributeLimiter): string {
   const exemplars = readArray(v, path, 'exemplars');
   if (exemplars.length === 0) return '[]';
   path.enter('exemplars');
@@ -260,6 +273,7 @@ function exemplarsText(v: unknown, path: JsonPath): string {
       0,
       null,
       null,
+      limits,
     );
     if (i > 0) text += ',';
     text += `{"timeUnixNano":"${BigInt.asIntN(64, time)}","value":${value},"traceId":"${traceId}","spanId":"${spanId}","attributes":${attributes}}`;

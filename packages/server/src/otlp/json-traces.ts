@@ -1,4 +1,5 @@
 import { SPAN_KINDS, STATUS_CODES, type DecodedTraces } from '../telemetry/batches.js';
+import { AttributeLimiter } from './attribute-limits.js';
 import { SpanBatchBuilder } from './builders.js';
 import { keyValuesText } from './json-any-value.js';
 import { walkEnvelope } from './json-envelope.js';
@@ -20,12 +21,13 @@ import { RejectionCounter, quoteName } from './rejections.js';
 import type { JsonDecoder } from './decoder-types.js';
 
 /** OTLP/JSON ExportTraceServiceRequest → SpanBatch (same columns as the protobuf decoder). */
-export const decodeTracesJson: JsonDecoder<DecodedTraces> = (text) => {
+export const decodeTracesJson: JsonDecoder<DecodedTraces> = (text, _receivedAt, limitsGiven) => {
   const doc = parseJsonBody(text);
   const path = new JsonPath();
   const out = new SpanBatchBuilder();
   const rejected = new RejectionCounter();
   const slots = new Array<PromotedValue>(SPAN_PROMOTED_KEYS.size);
+  const limits = new AttributeLimiter(limitsGiven);
   walkEnvelope(
     doc,
     path,
@@ -35,11 +37,12 @@ export const decodeTracesJson: JsonDecoder<DecodedTraces> = (text) => {
       items: ['spans', 'spans'],
     },
     out,
+    limits,
     (span) => {
-      decodeSpan(span, path, out, rejected, slots);
+      decodeSpan(span, path, out, rejected, slots, limits);
     },
   );
-  return { spans: out.finish(), rejected: rejected.finish() };
+  return { spans: out.finish(), rejected: rejected.finish(), limited: limits.finish() };
 };
 
 export const SPAN_KIND_NAMES = [
@@ -58,6 +61,7 @@ function decodeSpan(
   out: SpanBatchBuilder,
   rejected: RejectionCounter,
   slots: PromotedValue[],
+  limits: AttributeLimiter,
 ): void {
   const name = readString(span.name, path, 'name');
   const traceId = readHexId(
@@ -97,9 +101,10 @@ function decodeSpan(
     0,
     SPAN_PROMOTED_KEYS,
     slots,
+    limits,
   );
-  const events = eventsText(span.events, path);
-  const links = linksText(span.links, path);
+  const events = eventsText(span.events, path, limits);
+  const links = linksText(span.links, path, limits);
   const status = readObject(span.status, path, 'status') ?? {};
   path.enter('status');
   const statusCode = readEnum(status.code, path, 'code', STATUS_CODE_NAMES);
@@ -130,7 +135,7 @@ function decodeSpan(
   out.links.push(links);
 }
 
-function eventsText(v: unknown, path: JsonPath): string {
+function eventsText(v: unknown, path: JsonPath, limits: AttributeLimiter): string {
   const events = readArray(v, path, 'events');
   if (events.length === 0) return '[]';
   path.enter('events');
@@ -140,7 +145,7 @@ function eventsText(v: unknown, path: JsonPath): string {
     const event = readObject(events[i], path, null) ?? {};
     const time = readInt64(field(event, 'timeUnixNano', 'time_unix_nano'), path, 'timeUnixNano');
     const name = readString(event.name, path, 'name');
-    const attributes = keyValuesText(event.attributes, path, 'attributes', 0, null, null);
+    const attributes = keyValuesText(event.attributes, path, 'attributes', 0, null, null, limits);
     if (i > 0) text += ',';
     text += `{"timeUnixNano":"${BigInt.asIntN(64, time)}","name":${JSON.stringify(name)},"attributes":${attributes}}`;
     path.leave();
@@ -149,7 +154,7 @@ function eventsText(v: unknown, path: JsonPath): string {
   return text + ']';
 }
 
-function linksText(v: unknown, path: JsonPath): string {
+function linksText(v: unknown, path: JsonPath, limits: AttributeLimiter): string {
   const links = readArray(v, path, 'links');
   if (links.length === 0) return '[]';
   path.enter('links');
@@ -160,7 +165,7 @@ function linksText(v: unknown, path: JsonPath): string {
     const traceId = readLooseHexId(field(link, 'traceId', 'trace_id'), path, 'traceId');
     const spanId = readLooseHexId(field(link, 'spanId', 'span_id'), path, 'spanId');
     const traceState = readString(field(link, 'traceState', 'trace_state'), path, 'traceState');
-    const attributes = keyValuesText(link.attributes, path, 'attributes', 0, null, null);
+    const attributes = keyValuesText(link.attributes, path, 'attributes', 0, null, null, limits);
     if (i > 0) text += ',';
     text += `{"traceId":"${traceId}","spanId":"${spanId}","traceState":${JSON.stringify(traceState)},"attributes":${attributes}}`;
     path.leave();

@@ -36,11 +36,17 @@ for (let i = 0; i < 64; i++) {
 export class JsonWriter {
   buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
   len = 0;
+  /**
+   * Top-level members written since the last reset; kept by `writeKeyValue` for the attribute
+   * count limit (a writer holds one attribute map at a time).
+   */
+  members = 0;
   /** Whether a byte above 0x7f has been written since the last reset (else Latin-1 decodes). */
   private nonAscii = false;
 
   reset(): void {
     this.len = 0;
+    this.members = 0;
     this.nonAscii = false;
     if (this.buf.length > RETAINED_CAPACITY) this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
   }
@@ -112,6 +118,12 @@ export class JsonWriter {
     buf[p++] = QUOTE;
     this.len = p;
     if (bits > 0x7f) this.nonAscii = true;
+  }
+
+  /** A JSON string literal of a JS string (for the rare values that are not wire bytes). */
+  stringText(s: string): void {
+    const bytes = Buffer.from(s, 'utf8');
+    this.utf8String(bytes, 0, bytes.length);
   }
 
   /** A JSON string literal holding the lowercase hex of `src[start, end)`. */

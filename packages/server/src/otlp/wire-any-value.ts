@@ -1,3 +1,4 @@
+import { truncatedUtf8Text, type AttributeLimiter } from './attribute-limits.js';
 import { OtlpDecodeError } from './decode-error.js';
 import { int64Text, int64Number, isSafeInt64 } from './int64-text.js';
 import type { JsonWriter } from './json-writer.js';
@@ -7,7 +8,8 @@ import type { WireReader } from './wire-reader.js';
 /**
  * KeyValue / AnyValue wire bytes written straight into JSON text (see `JsonWriter`), following
  * the attribute conventions of `telemetry/batches.ts`. A oneof set more than once keeps its last
- * value, as protobuf decoders do; an AnyValue with no value is `null`.
+ * value, as protobuf decoders do; an AnyValue with no value is `null`. Attribute limits are
+ * applied as `attribute-limits.ts` describes.
  */
 
 /** Deeper nesting than this is refused rather than risking the stack. */
@@ -28,6 +30,7 @@ const LIST_VALUES = 0x0a;
 /**
  * Writes one KeyValue (`r.pos` to `end`) as `"key":value` into `w`, preceded by a comma unless it
  * is the first member after `{`. When `keys` knows the key, its scalar value goes into `slots`.
+ * At depth 0 (an item's own attributes) it counts towards `limits.maxAttributes`.
  */
 export function writeKeyValue(
   r: WireReader,
@@ -36,6 +39,7 @@ export function writeKeyValue(
   depth: number,
   keys: PromotedKeys | null,
   slots: PromotedValue[] | null,
+  limits: AttributeLimiter,
 ): void {
   // Key and value may come in either order: find both, then write the key first.
   let keyStart = 0;
@@ -57,31 +61,49 @@ export function writeKeyValue(
       r.skip(tag, end);
     }
   }
-  if (w.buf[w.len - 1] !== 0x7b) w.byte(0x2c); // not right after '{': ','
+  const mapEnd = w.len;
+  const truncatedBefore = limits.valuesTruncated;
+  if (w.buf[mapEnd - 1] !== 0x7b) w.byte(0x2c); // not right after '{': ','
   w.utf8String(r.buf, keyStart, keyEnd);
   w.byte(0x3a); // ':'
   if (valueStart < 0) {
     w.ascii('null');
   } else {
     r.pos = valueStart;
-    writeAnyValue(r, valueEnd, w, depth);
+    writeAnyValue(r, valueEnd, w, depth, limits);
   }
-  if (keys !== null && slots !== null) {
+  if (depth === 0 && w.members++ >= limits.maxAttributes) {
+    // Beyond the count limit: written only to validate it, then taken back.
+    w.len = mapEnd;
+    limits.valuesTruncated = truncatedBefore;
+    limits.attributesDropped++;
+  } else if (keys !== null && slots !== null) {
     // A repeated key overwrites, as it does in the JSON map.
     const slot = keys.matchBytes(r.buf, keyStart, keyEnd);
-    if (slot >= 0) slots[slot] = valueStart < 0 ? null : scalarAt(r, valueStart, valueEnd);
+    if (slot >= 0) {
+      slots[slot] =
+        valueStart < 0 ? null : scalarAt(r, valueStart, valueEnd, limits.maxValueLength);
+    }
   }
   r.pos = end;
 }
 
 /** Writes the AnyValue from `r.pos` to `end` as a JSON value. */
-export function writeAnyValue(r: WireReader, end: number, w: JsonWriter, depth: number): void {
+export function writeAnyValue(
+  r: WireReader,
+  end: number,
+  w: JsonWriter,
+  depth: number,
+  limits: AttributeLimiter,
+): void {
   if (depth > MAX_ANY_VALUE_DEPTH) {
     throw new OtlpDecodeError(
       `invalid protobuf: attribute values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels at byte ${r.pos}`,
     );
   }
   const start = w.len;
+  // A later value replaces an earlier one, and so does what the limits counted for it.
+  const truncatedBefore = limits.valuesTruncated;
   while (r.pos < end) {
     r.msg = 'AnyValue';
     const tag = r.tag(end);
@@ -89,43 +111,62 @@ export function writeAnyValue(r: WireReader, end: number, w: JsonWriter, depth: 
       case AV_STRING: {
         const e = r.len(end);
         w.len = start;
-        w.utf8String(r.buf, r.pos, e);
+        limits.valuesTruncated = truncatedBefore;
+        const max = limits.maxValueLength;
+        const cut = e - r.pos > max ? truncatedUtf8Text(r.buf, r.pos, e, max) : null;
+        if (cut === null) {
+          w.utf8String(r.buf, r.pos, e);
+        } else {
+          w.stringText(cut);
+          limits.valuesTruncated++;
+        }
         r.pos = e;
         break;
       }
       case AV_BOOL: {
         const b = r.bool(end);
         w.len = start;
+        limits.valuesTruncated = truncatedBefore;
         w.ascii(b ? 'true' : 'false');
         break;
       }
       case AV_INT:
         r.varint64(end);
         w.len = start;
+        limits.valuesTruncated = truncatedBefore;
         w.int64(r.lo, r.hi);
         break;
       case AV_DOUBLE: {
         const d = r.double(end);
         w.len = start;
+        limits.valuesTruncated = truncatedBefore;
         w.double(d);
         break;
       }
       case AV_ARRAY: {
         const e = r.len(end);
         w.len = start;
-        writeArrayValue(r, e, w, depth + 1);
+        limits.valuesTruncated = truncatedBefore;
+        writeArrayValue(r, e, w, depth + 1, limits);
         break;
       }
       case AV_KVLIST: {
         const e = r.len(end);
         w.len = start;
-        writeKeyValueList(r, e, w, depth + 1);
+        limits.valuesTruncated = truncatedBefore;
+        writeKeyValueList(r, e, w, depth + 1, limits);
         break;
       }
       case AV_BYTES: {
         const e = r.len(end);
         w.len = start;
-        w.base64String(r.buf, r.pos, e);
+        limits.valuesTruncated = truncatedBefore;
+        if (e - r.pos > limits.maxValueLength) {
+          w.base64String(r.buf, r.pos, r.pos + limits.maxValueLength);
+          limits.valuesTruncated++;
+        } else {
+          w.base64String(r.buf, r.pos, e);
+        }
         r.pos = e;
         break;
       }
@@ -136,7 +177,13 @@ export function writeAnyValue(r: WireReader, end: number, w: JsonWriter, depth: 
   if (w.len === start) w.ascii('null');
 }
 
-function writeArrayValue(r: WireReader, end: number, w: JsonWriter, depth: number): void {
+function writeArrayValue(
+  r: WireReader,
+  end: number,
+  w: JsonWriter,
+  depth: number,
+  limits: AttributeLimiter,
+): void {
   w.byte(0x5b); // '['
   let first = true;
   while (r.pos < end) {
@@ -149,12 +196,18 @@ function writeArrayValue(r: WireReader, end: number, w: JsonWriter, depth: numbe
     const e = r.len(end);
     if (!first) w.byte(0x2c);
     first = false;
-    writeAnyValue(r, e, w, depth);
+    writeAnyValue(r, e, w, depth, limits);
   }
   w.byte(0x5d); // ']'
 }
 
-function writeKeyValueList(r: WireReader, end: number, w: JsonWriter, depth: number): void {
+function writeKeyValueList(
+  r: WireReader,
+  end: number,
+  w: JsonWriter,
+  depth: number,
+  limits: AttributeLimiter,
+): void {
   w.byte(0x7b); // '{'
   while (r.pos < end) {
     r.msg = 'KeyValueList';
@@ -164,13 +217,21 @@ function writeKeyValueList(r: WireReader, end: number, w: JsonWriter, depth: num
       continue;
     }
     const e = r.len(end);
-    writeKeyValue(r, e, w, depth, null, null);
+    writeKeyValue(r, e, w, depth, null, null, limits);
   }
   w.byte(0x7d); // '}'
 }
 
-/** The scalar an AnyValue holds (see `PromotedValue`); leaves `r.pos` at `end`. */
-export function scalarAt(r: WireReader, start: number, end: number): PromotedValue {
+/**
+ * The scalar an AnyValue holds (see `PromotedValue`), strings cut to `maxValueLength`
+ * characters like the JSON map's; leaves `r.pos` at `end`.
+ */
+export function scalarAt(
+  r: WireReader,
+  start: number,
+  end: number,
+  maxValueLength: number,
+): PromotedValue {
   let value: PromotedValue = null;
   r.pos = start;
   while (r.pos < end) {
@@ -178,7 +239,9 @@ export function scalarAt(r: WireReader, start: number, end: number): PromotedVal
     switch (tag) {
       case AV_STRING: {
         const e = r.len(end);
-        value = r.string(r.pos, e);
+        const cut =
+          e - r.pos > maxValueLength ? truncatedUtf8Text(r.buf, r.pos, e, maxValueLength) : null;
+        value = cut ?? r.string(r.pos, e);
         r.pos = e;
         break;
       }

@@ -1,3 +1,4 @@
+import type { AttributeLimiter } from './attribute-limits.js';
 import { NO_NUMBERS, type MetricPointBatchBuilder } from './builders.js';
 import { int64Number, uint64Number } from './int64-text.js';
 import { JsonWriter } from './json-writer.js';
@@ -22,6 +23,7 @@ export class DataPointWireDecoder {
   constructor(
     private readonly r: WireReader,
     private readonly out: MetricPointBatchBuilder,
+    private readonly limits: AttributeLimiter,
   ) {}
 
   numberPoint(end: number): void {
@@ -58,7 +60,7 @@ export class DataPointWireDecoder {
           this.exemplar(r.len(end));
           break;
         case 0x3a:
-          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null);
+          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null, this.limits);
           break;
         case 0x40:
           flags = r.uint32(end);
@@ -142,7 +144,7 @@ export class DataPointWireDecoder {
           this.exemplar(r.len(end));
           break;
         case 0x4a:
-          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null);
+          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null, this.limits);
           break;
         case 0x50:
           flags = r.uint32(end);
@@ -198,7 +200,7 @@ export class DataPointWireDecoder {
       const tag = r.tag(end);
       switch (tag) {
         case 0x0a:
-          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null);
+          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null, this.limits);
           break;
         case 0x11:
           r.fixed64(end);
@@ -354,7 +356,7 @@ export class DataPointWireDecoder {
           break;
         }
         case 0x3a:
-          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null);
+          writeKeyValue(r, r.len(end), pointAttributes, 0, null, null, this.limits);
           break;
         case 0x40:
           flags = r.uint32(end);
@@ -429,7 +431,7 @@ export class DataPointWireDecoder {
           r.pos = traceEnd;
           break;
         case 0x3a:
-          writeKeyValue(r, r.len(end), exemplarAttributes, 0, null, null);
+          writeKeyValue(r, r.len(end), exemplarAttributes, 0, null, null, this.limits);
           break;
         default:
           r.skip(tag, end);

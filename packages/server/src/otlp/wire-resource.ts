@@ -1,3 +1,4 @@
+import type { AttributeLimiter } from './attribute-limits.js';
 import type { JsonWriter } from './json-writer.js';
 import {
   RESOURCE_PROMOTED_KEYS,
@@ -21,6 +22,7 @@ export function decodeResource(
   end: number,
   w: JsonWriter,
   slots: PromotedValue[],
+  limits: AttributeLimiter,
 ): ResourceColumns {
   w.reset();
   w.byte(0x7b);
@@ -30,7 +32,7 @@ export function decodeResource(
     const tag = r.tag(end);
     if (tag === 0x0a) {
       const e = r.len(end);
-      writeKeyValue(r, e, w, 0, RESOURCE_PROMOTED_KEYS, slots);
+      writeKeyValue(r, e, w, 0, RESOURCE_PROMOTED_KEYS, slots, limits);
     } else {
       r.skip(tag, end);
     }
@@ -39,7 +41,7 @@ export function decodeResource(
   return resourceColumns(slots, w.text());
 }
 
-/** Decodes an InstrumentationScope message; its attributes are not stored. */
+/** Decodes an InstrumentationScope message; its attributes are not stored (nor limited). */
 export function decodeScope(r: WireReader, end: number): ScopeColumns {
   let name = '';
   let version = '';

@@ -11,6 +11,9 @@ export interface IngestOutcome {
   rejected: number;
   /** Bytes received on the wire (before decompression). */
   bytes: number;
+  /** Attributes dropped and values truncated by the attribute limits (0 when absent). */
+  attributesDropped?: number;
+  valuesTruncated?: number;
 }
 
 /**
@@ -23,6 +26,7 @@ export class PharosMetrics {
   private readonly requests: Counter<'signal' | 'protocol' | 'status'>;
   private readonly items: Counter<'signal' | 'protocol' | 'outcome'>;
   private readonly bytes: Counter<'protocol'>;
+  private readonly limitedAttributes: Counter<'signal' | 'protocol' | 'kind'>;
   readonly commitDuration: Histogram;
   readonly commitItems: Histogram;
   readonly failedCommits: Counter;
@@ -45,6 +49,12 @@ export class PharosMetrics {
       name: 'pharos_ingest_received_bytes_total',
       help: 'Request body bytes received, before decompression',
       labelNames: ['protocol'],
+      registers: [this.registry],
+    });
+    this.limitedAttributes = new Counter({
+      name: 'pharos_ingest_attributes_limited_total',
+      help: 'Attributes dropped beyond ingest.maxAttributesPerItem (kind="dropped") and values cut to ingest.maxAttributeValueLength (kind="truncated")',
+      labelNames: ['signal', 'protocol', 'kind'],
       registers: [this.registry],
     });
     this.commitDuration = new Histogram({
@@ -90,6 +100,11 @@ export class PharosMetrics {
       this.items.inc({ signal, protocol, outcome: 'accepted' }, outcome.accepted);
     if (outcome.rejected > 0)
       this.items.inc({ signal, protocol, outcome: 'rejected' }, outcome.rejected);
+    const dropped = outcome.attributesDropped ?? 0;
+    if (dropped > 0) this.limitedAttributes.inc({ signal, protocol, kind: 'dropped' }, dropped);
+    const truncated = outcome.valuesTruncated ?? 0;
+    if (truncated > 0)
+      this.limitedAttributes.inc({ signal, protocol, kind: 'truncated' }, truncated);
   }
 
   recordCommit(items: number, seconds: number, ok: boolean): void {

@@ -12,7 +12,8 @@
  *   boolean, array or object (OTLP kvlist), bytes as base64 strings, non-finite doubles as the
  *   strings "NaN", "Infinity", "-Infinity". Int64 values outside the safe-integer range are
  *   written as exact JSON number text. An empty map is `{}`.
- * - Every attribute stays in the JSON map; the promoted columns (http_route, ...) are copies
+ * - Every attribute stays in the JSON map (unless attribute limits drop or cut it, see
+ *   `otlp/attribute-limits.ts`); the promoted columns (http_route, ...) are copies
  *   kept as real columns because they are filtered and grouped on constantly.
  */
 
@@ -137,17 +138,28 @@ export interface Rejections {
   messages: string[];
 }
 
+/** What the attribute limits cut from a request's items (see `otlp/attribute-limits.ts`). */
+export interface LimitedAttributes {
+  /** Attributes dropped beyond the per-map count limit. */
+  attributesDropped: number;
+  /** String and bytes values cut to the value length limit. */
+  valuesTruncated: number;
+}
+
 export interface DecodedTraces {
   spans: SpanBatch;
   rejected: Rejections;
+  limited: LimitedAttributes;
 }
 export interface DecodedLogs {
   logs: LogBatch;
   rejected: Rejections;
+  limited: LimitedAttributes;
 }
 export interface DecodedMetrics {
   points: MetricPointBatch;
   rejected: Rejections;
+  limited: LimitedAttributes;
 }
 
 /** Span attribute keys copied into promoted columns; the first key present wins. */
