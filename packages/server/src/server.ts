@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
+import { grpcTenantOf } from './auth/grpc-tenant.js';
 import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
@@ -65,6 +66,7 @@ async function startAuth(config: Config, logger: Logger) {
       adminPassword: config.admin.password,
       bootstrapApiKey: config.bootstrapApiKey,
     });
+    await auth.startKeySnapshot();
     if ((await meta.countUsers()) === 0) {
       logger.info('no users yet: open the UI (or POST /api/v1/auth/setup) to create the owner');
     }
@@ -77,12 +79,19 @@ async function startAuth(config: Config, logger: Logger) {
 
 export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
   const { meta, auth } = await startAuth(config, logger);
-  const store = await DuckDbTelemetryStore.open({
-    dataDir: config.dataDir,
-    logger: logger.child({ component: 'store' }),
-    memoryLimit: config.storage.memoryLimit,
-    retentionDays: config.storage.retentionDays,
-  });
+  let store: DuckDbTelemetryStore;
+  try {
+    store = await DuckDbTelemetryStore.open({
+      dataDir: config.dataDir,
+      logger: logger.child({ component: 'store' }),
+      memoryLimit: config.storage.memoryLimit,
+      retentionDays: config.storage.retentionDays,
+    });
+  } catch (error) {
+    auth?.stop();
+    await meta?.close();
+    throw error;
+  }
   const committer = new GroupCommitter(store, {
     maxDelayMs: config.ingest.batchMaxDelayMs,
     maxItems: config.ingest.batchMaxItems,
@@ -111,7 +120,13 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       await otlp.listen({ host: config.host, port: config.otlp.httpPort });
       otlpHttpUrl = urlOf(otlp, config);
     }
-    grpc = await startOtlpGrpcServer({ config, committer, logger, metrics });
+    grpc = await startOtlpGrpcServer({
+      config,
+      committer,
+      logger,
+      metrics,
+      ...(auth ? { tenantOf: grpcTenantOf(auth) } : {}),
+    });
     const grpcServer = grpc;
     const maintenance = startMaintenance(store, config, logger);
     ready = true;
@@ -134,6 +149,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
           await committer.drain();
           await maintenance.idle();
           await store.close();
+          auth?.stop();
           await meta?.close();
         })();
         return closing;
@@ -143,6 +159,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     await Promise.all(apps.map((app) => app.close()));
     await grpc?.close();
     await store.close();
+    auth?.stop();
     await meta?.close();
     throw error;
   }

@@ -1,3 +1,8 @@
+import { Metadata } from '@grpc/grpc-js';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as OTLPTraceExporterGrpc } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from './helpers/auth-client.js';
 import { startTestPharos, type TestPharos } from './helpers/pharos.js';
@@ -256,6 +261,34 @@ describe('authentication on', () => {
     ]) {
       expect(actions).toContain(action);
     }
+  });
+
+  it('authenticates OTLP/gRPC with the API key in the metadata', async () => {
+    const { key } = await createKey(['ingest', 'read'], 'grpc');
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'grpc-authed' }),
+    });
+    const span = provider.getTracer('t').startSpan('grpc-op');
+    span.end();
+    const exportWith = (metadata: Metadata | undefined) =>
+      new Promise<ExportResult>((resolve) => {
+        const exporter = new OTLPTraceExporterGrpc({
+          url: `http://127.0.0.1:${pharos.otlpGrpcPort}`,
+          ...(metadata ? { metadata } : {}),
+        });
+        exporter.export([span as unknown as ReadableSpan], (result) => {
+          void exporter.shutdown();
+          resolve(result);
+        });
+      });
+    expect((await exportWith(undefined)).code).toBe(ExportResultCode.FAILED);
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${key}`);
+    expect((await exportWith(metadata)).code).toBe(ExportResultCode.SUCCESS);
+    const services = await fetch(`${pharos.httpUrl}/api/v1/services`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(await services.text()).toContain('grpc-authed');
   });
 
   it('puts security headers on every response', async () => {
