@@ -22,6 +22,8 @@
  * - Summary `sum` and histogram `count` default to 0 (plain proto3 fields); histogram `sum`,
  *   `min`, `max` are NaN when absent (proto3 `optional`). Exponential histograms' zero
  *   threshold has no column and is dropped.
+ * - Attribute limits (optional third argument) drop attributes beyond a count per map and cut
+ *   long string and bytes values, counted in the result's `limited`: see `attribute-limits.ts`.
  */
 export { decodeTracesProtobuf } from './decode-traces.js';
 export { decodeLogsProtobuf } from './decode-logs.js';
