@@ -123,11 +123,22 @@ export const TIME_COLUMN: Record<Signal, string> = {
   metric_points: 'time_unix_nano',
 };
 
-/** Sort order of sealed data: what queries filter on first, then time. */
+/**
+ * Sort order of sealed data. Spans are sorted by trace id (as Tempo does) so that a trace's spans
+ * sit together and Parquet row-group statistics skip everything else on a trace-id lookup; logs
+ * and metric points by what their queries filter on first, then time.
+ */
 export const SEAL_ORDER: Record<Signal, readonly string[]> = {
-  spans: ['service_name', 'start_time_unix_nano'],
+  spans: ['trace_id', 'start_time_unix_nano'],
   logs: ['service_name', 'time_unix_nano'],
   metric_points: ['metric_name', 'service_name', 'attributes', 'time_unix_nano'],
+};
+
+/** Rows per Parquet row group: small for spans, so a trace-id lookup reads little. */
+export const SEAL_ROW_GROUP_SIZE: Record<Signal, number> = {
+  spans: 16_384,
+  logs: 100_000,
+  metric_points: 100_000,
 };
 
 export const NS_PER_DAY = 86_400_000_000_000n;

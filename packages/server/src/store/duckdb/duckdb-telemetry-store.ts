@@ -22,6 +22,7 @@ import {
   METRIC_POINT_COLUMNS,
   NS_PER_DAY,
   SEAL_ORDER,
+  SEAL_ROW_GROUP_SIZE,
   SIGNALS,
   SPAN_COLUMNS,
   TIME_COLUMN,
@@ -532,7 +533,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     );
     await this.exec(
       this.maintenance,
-      sql`COPY (${select} ORDER BY ${order}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
+      sql`COPY (${select} ORDER BY ${order}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(SEAL_ROW_GROUP_SIZE[signal]))})`,
     );
     return this.files.publish(tmp, file);
   }
