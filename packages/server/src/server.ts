@@ -66,7 +66,6 @@ async function startAuth(config: Config, logger: Logger) {
       adminPassword: config.admin.password,
       bootstrapApiKey: config.bootstrapApiKey,
     });
-    await auth.startKeySnapshot();
     if ((await meta.countUsers()) === 0) {
       logger.info('no users yet: open the UI (or POST /api/v1/auth/setup) to create the owner');
     }
@@ -88,7 +87,6 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       retentionDays: config.storage.retentionDays,
     });
   } catch (error) {
-    auth?.stop();
     await meta?.close();
     throw error;
   }
@@ -149,7 +147,6 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
           await committer.drain();
           await maintenance.idle();
           await store.close();
-          auth?.stop();
           await meta?.close();
         })();
         return closing;
@@ -159,7 +156,6 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     await Promise.all(apps.map((app) => app.close()));
     await grpc?.close();
     await store.close();
-    auth?.stop();
     await meta?.close();
     throw error;
   }

@@ -1,4 +1,4 @@
-import { Metadata } from '@grpc/grpc-js';
+import { Client, Metadata, credentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPTraceExporterGrpc } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -282,6 +282,28 @@ describe('authentication on', () => {
         });
       });
     expect((await exportWith(undefined)).code).toBe(ExportResultCode.FAILED);
+
+    // The refusals carry the gRPC status a client can act on.
+    const rawExport = (md: Metadata) =>
+      new Promise<number | undefined>((resolve) => {
+        const client = new Client(`127.0.0.1:${pharos.otlpGrpcPort}`, credentials.createInsecure());
+        client.makeUnaryRequest(
+          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          md,
+          (error) => {
+            client.close();
+            resolve(error?.code);
+          },
+        );
+      });
+    expect(await rawExport(new Metadata())).toBe(GrpcStatus.UNAUTHENTICATED);
+    const readOnly = new Metadata();
+    readOnly.set('x-pharos-api-key', (await createKey(['read'], 'grpc-read')).key);
+    expect(await rawExport(readOnly)).toBe(GrpcStatus.PERMISSION_DENIED);
+
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${key}`);
     expect((await exportWith(metadata)).code).toBe(ExportResultCode.SUCCESS);

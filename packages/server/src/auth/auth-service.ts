@@ -25,7 +25,6 @@ export interface IssuedSession {
 const CACHE_TTL_MS = 10_000;
 /** How often `last_used_at` of one key is written at most. */
 const TOUCH_INTERVAL_MS = 60_000;
-const MAX_SNAPSHOT_KEYS = 100_000;
 
 export const unauthenticated = (message: string) => new AppError('unauthenticated', 401, message);
 export const permissionDenied = (message: string) =>
@@ -56,8 +55,6 @@ export class AuthService {
   >(10_000, CACHE_TTL_MS);
   private readonly lastTouched = new Map<string, number>();
   /** Live keys by hash, for callers that cannot wait (gRPC's synchronous tenant hook). */
-  private keySnapshot = new Map<string, ApiKey>();
-  private snapshotTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly meta: MetaStore,
@@ -75,44 +72,6 @@ export class AuthService {
   }
 
   // ---- API keys
-
-  /**
-   * Keep a snapshot of the live keys, refreshed every CACHE_TTL_MS, for `callerOfApiKeySync`.
-   * Bounded to MAX_SNAPSHOT_KEYS (the newest); an older key then only works over HTTP.
-   */
-  async startKeySnapshot(): Promise<void> {
-    const refresh = async () => {
-      const keys = await this.meta.listLiveApiKeys(MAX_SNAPSHOT_KEYS);
-      this.keySnapshot = new Map(keys.map((k) => [k.keyHash, k]));
-    };
-    await refresh();
-    this.snapshotTimer = setInterval(() => {
-      refresh().catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'could not refresh the API key snapshot');
-      });
-    }, CACHE_TTL_MS);
-    this.snapshotTimer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.snapshotTimer);
-  }
-
-  /** Like `callerOfApiKey`, from the snapshot: no I/O. */
-  callerOfApiKeySync(rawKey: string, now = Date.now()): Caller | null {
-    if (rawKey.length < 16 || rawKey.length > 256) return null;
-    const key = this.keySnapshot.get(hashApiKey(rawKey));
-    if (key === undefined || key.revokedAt !== null) return null;
-    if (key.expiresAt !== null && key.expiresAt.getTime() <= now) return null;
-    this.touch(key.id, now);
-    return {
-      kind: 'apiKey',
-      tenant: key.org,
-      role: null,
-      scopes: new Set(key.scopes),
-      apiKeyId: key.id,
-    };
-  }
 
   /** The caller of an API key, or null for an unknown, revoked or expired key. */
   async callerOfApiKey(rawKey: string, now = Date.now()): Promise<Caller | null> {
@@ -167,7 +126,6 @@ export class AuthService {
       expiresAt: input.expiresAt,
     });
     this.keyCache.delete(hash);
-    this.keySnapshot.set(hash, key);
     return { key, rawKey };
   }
 
@@ -175,7 +133,6 @@ export class AuthService {
     const key = await this.meta.revokeApiKey(org, id);
     if (key) {
       this.keyCache.deleteWhere((cached) => cached.key?.id === id);
-      this.keySnapshot.delete(key.keyHash);
     }
     return key;
   }

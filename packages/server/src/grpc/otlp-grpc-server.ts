@@ -62,7 +62,7 @@ export interface OtlpGrpcDeps {
   logger: Logger;
   metrics: PharosMetrics;
   /** The tenant of a call; authentication hooks in here. */
-  tenantOf?: (metadata: Metadata) => TenantId;
+  tenantOf?: (metadata: Metadata) => TenantId | Promise<TenantId>;
 }
 
 export interface RunningGrpcServer {
@@ -87,50 +87,48 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
   for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
     server.addService(serviceDefinition(signal), {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
-        ingestOtlp(
-          deps.committer,
-          signal,
-          'protobuf',
-          call.request,
-          tenantOf(call.metadata),
-          ingestOptions,
-        ).then(
-          (result) => {
-            const response = exportResponse(
-              signal,
-              'protobuf',
-              result.rejected.count,
-              result.rejected.messages.join('; '),
-            );
-            deps.metrics.recordIngest(signal, 'grpc', {
-              status: 200,
-              accepted: result.accepted,
-              rejected: result.rejected.count,
-              bytes: call.request.length,
-              attributesDropped: result.limited.attributesDropped,
-              valuesTruncated: result.limited.valuesTruncated,
-            });
-            callback(null, response.body as Buffer);
-          },
-          (error: unknown) => {
-            const appError = error instanceof AppError ? error : undefined;
-            deps.metrics.recordIngest(signal, 'grpc', {
-              status: appError?.status ?? 500,
-              accepted: 0,
-              rejected: 0,
-              bytes: call.request.length,
-            });
-            if (!appError || appError.status >= 500) {
-              deps.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
-            }
-            callback({
-              code: appError
-                ? (GRPC_STATUS[appError.status] ?? GrpcStatus.INTERNAL)
-                : GrpcStatus.INTERNAL,
-              details: appError?.expose ? appError.message : 'internal error',
-            });
-          },
-        );
+        Promise.resolve()
+          .then(() => tenantOf(call.metadata))
+          .then((tenant) =>
+            ingestOtlp(deps.committer, signal, 'protobuf', call.request, tenant, ingestOptions),
+          )
+          .then(
+            (result) => {
+              const response = exportResponse(
+                signal,
+                'protobuf',
+                result.rejected.count,
+                result.rejected.messages.join('; '),
+              );
+              deps.metrics.recordIngest(signal, 'grpc', {
+                status: 200,
+                accepted: result.accepted,
+                rejected: result.rejected.count,
+                bytes: call.request.length,
+                attributesDropped: result.limited.attributesDropped,
+                valuesTruncated: result.limited.valuesTruncated,
+              });
+              callback(null, response.body as Buffer);
+            },
+            (error: unknown) => {
+              const appError = error instanceof AppError ? error : undefined;
+              deps.metrics.recordIngest(signal, 'grpc', {
+                status: appError?.status ?? 500,
+                accepted: 0,
+                rejected: 0,
+                bytes: call.request.length,
+              });
+              if (!appError || appError.status >= 500) {
+                deps.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
+              }
+              callback({
+                code: appError
+                  ? (GRPC_STATUS[appError.status] ?? GrpcStatus.INTERNAL)
+                  : GrpcStatus.INTERNAL,
+                details: appError?.expose ? appError.message : 'internal error',
+              });
+            },
+          );
       },
     });
   }

@@ -382,16 +382,6 @@ export class MetaStore {
     return rows[0] ? toApiKey(rows[0]) : null;
   }
 
-  /** Keys neither revoked nor expired, at most `limit` (for synchronous lookups). */
-  async listLiveApiKeys(limit: number): Promise<ApiKey[]> {
-    const rows = await this.db.query<Row>(
-      `SELECT * FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-       ORDER BY created_at DESC LIMIT $1`,
-      [limit],
-    );
-    return rows.map(toApiKey);
-  }
-
   async listApiKeys(org: TenantId): Promise<ApiKey[]> {
     const rows = await this.db.query<Row>(
       'SELECT * FROM api_keys WHERE org_slug = $1 ORDER BY created_at, id',
