@@ -126,7 +126,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       ...(auth ? { tenantOf: grpcTenantOf(auth) } : {}),
     });
     const grpcServer = grpc;
-    const maintenance = startMaintenance(store, config, logger);
+    const maintenance = startMaintenance(store, committer, config, logger);
     ready = true;
 
     let closing: Promise<void> | undefined;
@@ -161,10 +161,23 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   }
 }
 
-/** Periodic sealing, merging and retention; never two runs at once. */
-function startMaintenance(store: TelemetryStore, config: Config, logger: Logger) {
+/**
+ * Sealing, merging and retention: every `storage.sealIntervalSeconds`, or sooner once
+ * `storage.sealMaxRows` rows have been committed since the last run (which bounds the hot
+ * tables, and so memory and DuckDB's WAL, under sustained load). Never two runs at once.
+ */
+function startMaintenance(
+  store: TelemetryStore,
+  committer: GroupCommitter,
+  config: Config,
+  logger: Logger,
+) {
   let running: Promise<void> | undefined;
+  let lastRunAt = Date.now();
+  let committedAtLastRun = 0;
   const run = () => {
+    lastRunAt = Date.now();
+    committedAtLastRun = committer.stats.committedItems;
     running ??= store
       .maintain()
       .then((report) => {
@@ -179,7 +192,12 @@ function startMaintenance(store: TelemetryStore, config: Config, logger: Logger)
         running = undefined;
       });
   };
-  const timer = setInterval(run, config.storage.sealIntervalSeconds * 1000);
+  const timer = setInterval(() => {
+    if (running) return;
+    const due = Date.now() - lastRunAt >= config.storage.sealIntervalSeconds * 1000;
+    const full = committer.stats.committedItems - committedAtLastRun >= config.storage.sealMaxRows;
+    if (due || full) run();
+  }, 1000);
   timer.unref();
   return {
     stop: () => {

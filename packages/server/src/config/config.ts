@@ -50,6 +50,9 @@ export const configSchema = z
         sealIntervalSeconds: positiveInt
           .default(60)
           .describe('How often recent data is sealed into compressed day partitions'),
+        sealMaxRows: positiveInt
+          .default(500_000)
+          .describe('Seal sooner once this many rows arrived since the last seal'),
       })
       .strict()
       .prefault({}),
