@@ -44,14 +44,14 @@ export const configSchema = z
             /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
             'expected a size like 1GB or 512MiB',
           )
-          .default('1GB')
+          .default('512MB')
           .describe('DuckDB memory limit'),
         retentionDays: z.coerce.number().int().min(0).default(30).describe('0 keeps data forever'),
         sealIntervalSeconds: positiveInt
           .default(60)
           .describe('How often recent data is sealed into compressed day partitions'),
         sealMaxRows: positiveInt
-          .default(500_000)
+          .default(250_000)
           .describe('Seal sooner once this many rows arrived since the last seal'),
       })
       .strict()
@@ -71,9 +71,9 @@ export const configSchema = z
           .max(10_000)
           .default(10)
           .describe('How long a request may wait to share a commit with others'),
-        batchMaxItems: positiveInt.default(100_000).describe('Items per group commit'),
+        batchMaxItems: positiveInt.default(50_000).describe('Items per group commit'),
         maxPendingItems: positiveInt
-          .default(1_000_000)
+          .default(100_000)
           .describe('Decoded items waiting for commit before requests are refused with 429'),
         maxAttributesPerItem: positiveInt
           .default(128)

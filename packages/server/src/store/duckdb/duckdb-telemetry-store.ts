@@ -159,7 +159,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const options = { ...givenOptions, dataDir: path.resolve(givenOptions.dataDir) };
     await fs.mkdir(options.dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(options.dataDir, 'telemetry.duckdb'), {
-      memory_limit: options.memoryLimit ?? '1GB',
+      memory_limit: options.memoryLimit ?? '512MB',
       // Hot rows live for one seal interval and are then deleted: checkpointing them into the
       // database file (compressing them) on the way is wasted work. Sealing checkpoints after its
       // DELETE, when fully deleted row groups are simply dropped.

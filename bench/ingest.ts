@@ -1,0 +1,279 @@
+/**
+ * Ingest benchmark: one Pharos process, durable acknowledgement, OTLP/HTTP and OTLP/gRPC clients.
+ *
+ *   npm run bench:ingest [-- --seconds 20 --concurrency 8 --signals traces,logs,metrics]
+ *
+ * For each signal: a fresh Pharos on a fresh data directory; half the clients send protobuf over
+ * HTTP, half over gRPC, pre-encoded realistic requests (512 spans of ~12 attributes and 1-2
+ * events; 512 log records of ~8 attributes and 100-300-byte bodies; 512 metric points across
+ * 5,000 series) for a fixed time. Then an overload phase with 3× the clients. Then bytes on disk:
+ * a fresh server receives 200 requests of unique data, which are sealed and measured (the
+ * throughput phases cycle a fixed set of bodies, which would flatter compression).
+ * Prints a table and one JSON line per signal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { Client, credentials, status as GrpcStatus } from '@grpc/grpc-js';
+import { ITEMS_PER_REQUEST, logRequest, metricRequest, spanRequest } from './ingest/payloads.js';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '8' },
+    signals: { type: 'string', default: 'traces,logs,metrics' },
+    bodies: { type: 'string', default: '64' },
+  },
+});
+const seconds = Number(args.seconds);
+const concurrency = Number(args.concurrency);
+
+type Signal = 'traces' | 'logs' | 'metrics';
+const GENERATOR: Record<Signal, () => Uint8Array> = {
+  traces: spanRequest,
+  logs: logRequest,
+  metrics: metricRequest,
+};
+const GRPC_PATH: Record<Signal, string> = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+};
+
+interface Server {
+  child: ChildProcess;
+  otlpHttp: string;
+  grpcPort: number;
+  dataDir: string;
+  peakRssMiB: () => number;
+  stop: () => Promise<void>;
+}
+
+async function startServer(): Promise<Server> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-'));
+  const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
+  const child = spawn(
+    process.execPath,
+    [
+      // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      bin,
+      'start',
+      ...['--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
+      ...['--data-dir', dataDir],
+    ],
+    {
+      env: { ...process.env, PHAROS_LOG_LEVEL: 'info', PHAROS_BANNER: 'false', PHAROS_AUTH: 'off' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const started = await new Promise<{ otlpHttp: string; otlpGrpcPort: number }>(
+    (resolve, reject) => {
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          otlpHttp?: string;
+          otlpGrpcPort?: number;
+        };
+        if (entry.msg === 'pharos started') {
+          resolve({ otlpHttp: entry.otlpHttp!, otlpGrpcPort: entry.otlpGrpcPort! });
+        }
+      });
+      child.once('exit', (code) => {
+        reject(new Error(`server exited ${code}`));
+      });
+    },
+  );
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
+    } catch {
+      // the server is gone; the last reading stands
+    }
+  }, 250);
+  return {
+    child,
+    otlpHttp: started.otlpHttp,
+    grpcPort: started.otlpGrpcPort,
+    dataDir,
+    peakRssMiB: () => Math.round(peakKb / 1024),
+    async stop() {
+      clearInterval(timer);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+type Sender = (body: Uint8Array) => Promise<number>;
+
+function httpSender(server: Server, signal: Signal): Sender {
+  const url = `${server.otlpHttp}/v1/${signal}`;
+  return async (body) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
+    await response.arrayBuffer();
+    return response.status;
+  };
+}
+
+function grpcSender(server: Server, signal: Signal): Sender {
+  const client = new Client(`127.0.0.1:${server.grpcPort}`, credentials.createInsecure());
+  return (body) =>
+    new Promise((resolve) => {
+      client.makeUnaryRequest(
+        GRPC_PATH[signal],
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from(body),
+        (error) => {
+          // Map the gRPC outcome onto HTTP-like codes for the report.
+          resolve(
+            error === null
+              ? 200
+              : error.code === GrpcStatus.RESOURCE_EXHAUSTED
+                ? 429
+                : error.code === GrpcStatus.UNAVAILABLE
+                  ? 503
+                  : 500,
+          );
+        },
+      );
+    });
+}
+
+interface PhaseResult {
+  itemsPerSecond: number;
+  requests: number;
+  refused: number;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+async function drive(
+  senders: Sender[],
+  bodies: Uint8Array[],
+  clients: number,
+  durationS: number,
+): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let accepted = 0;
+  let refused = 0;
+  let failed = 0;
+  let next = 0;
+  const started = performance.now();
+  const endAt = started + durationS * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      const send = senders[c % senders.length]!;
+      while (performance.now() < endAt) {
+        const body = bodies[next++ % bodies.length]!;
+        const t0 = performance.now();
+        const status = await send(body).catch(() => 0);
+        latencies.push(performance.now() - t0);
+        if (status === 200) accepted += ITEMS_PER_REQUEST;
+        else if (status === 429 || status === 503) refused++;
+        else failed++;
+        // A refused client backs off as an SDK would.
+        if (status === 429 || status === 503) await new Promise((r) => setTimeout(r, 100));
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    itemsPerSecond: Math.round(accepted / elapsed),
+    requests: latencies.length,
+    refused,
+    failed,
+    p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 0.99).toFixed(1)),
+  };
+}
+
+function directorySize(root: string): number {
+  if (!fs.existsSync(root)) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+async function sealAll(dataDir: string): Promise<void> {
+  const sealer = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'seal-all.ts'), dataDir],
+    { stdio: 'inherit' },
+  );
+  await new Promise((resolve) => sealer.once('exit', resolve));
+}
+
+async function benchSignal(signal: Signal) {
+  const bodies = Array.from({ length: Number(args.bodies) }, GENERATOR[signal]);
+  const meanRequestBytes = Math.round(bodies.reduce((n, b) => n + b.length, 0) / bodies.length);
+
+  const server = await startServer();
+  const senders = [httpSender(server, signal), grpcSender(server, signal)];
+  const sustained = await drive(senders, bodies, concurrency, seconds);
+  const rssSustained = server.peakRssMiB();
+  const overload = await drive(senders, bodies, concurrency * 3, Math.max(5, seconds / 2));
+  const rssOverload = server.peakRssMiB();
+  await server.stop();
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+
+  // Bytes on disk, on unique data.
+  const sizing = await startServer();
+  const unique = Array.from({ length: 200 }, GENERATOR[signal]);
+  await drive([httpSender(sizing, signal)], unique, 1, 0.001); // warm-up connection
+  let stored = 0;
+  for (const body of unique) {
+    if ((await httpSender(sizing, signal)(body)) === 200) stored += ITEMS_PER_REQUEST;
+  }
+  await sizing.stop();
+  await sealAll(sizing.dataDir);
+  const bytesOnDisk = directorySize(path.join(sizing.dataDir, 'parts'));
+  fs.rmSync(sizing.dataDir, { recursive: true, force: true });
+
+  return {
+    benchmark: 'ingest',
+    signal,
+    protocols: 'http+grpc protobuf',
+    seconds,
+    concurrency,
+    itemsPerRequest: ITEMS_PER_REQUEST,
+    meanRequestBytes,
+    sustained,
+    overload: { ...overload, concurrency: concurrency * 3 },
+    peakRssMiB: { sustained: rssSustained, overload: rssOverload },
+    sealedBytesPerItem: Number((bytesOnDisk / Math.max(1, stored)).toFixed(1)),
+  };
+}
+
+const results = [];
+for (const signal of args.signals.split(',') as Signal[]) {
+  if (!(signal in GENERATOR)) throw new Error(`unknown signal ${signal}`);
+  const result = await benchSignal(signal);
+  results.push(result);
+  console.log(
+    `${signal.padEnd(8)} ${String(result.sustained.itemsPerSecond).padStart(8)} items/s  ` +
+      `p50 ${result.sustained.p50Ms} ms  p99 ${result.sustained.p99Ms} ms  ` +
+      `overload: ${result.overload.itemsPerSecond} items/s, ${result.overload.refused} refused  ` +
+      `peak RSS ${result.peakRssMiB.sustained}/${result.peakRssMiB.overload} MiB  ` +
+      `${result.sealedBytesPerItem} B/item on disk`,
+  );
+}
+for (const result of results) console.log(JSON.stringify(result));
