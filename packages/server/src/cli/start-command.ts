@@ -56,10 +56,18 @@ export async function startCommand(flags: StartFlags): Promise<void> {
     process.stderr.write(
       [
         '',
-        `  Pharos is running. UI and API: ${pharos.httpUrl}`,
+        `  Pharos is running. API: ${pharos.httpUrl}`,
         `  Send OpenTelemetry data:  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp.replace('127.0.0.1', 'localhost')} (OTLP/HTTP)`,
         `                            or grpc://localhost:${pharos.otlpGrpcPort} (OTLP/gRPC)`,
-        `  Try it with demo traffic:  npx pharos demo --endpoint ${otlp}`,
+        ...(config.auth
+          ? [
+              '  Authentication is on: every request needs an API key (OTEL_EXPORTER_OTLP_HEADERS=',
+              '    "x-pharos-api-key=<key>"). Create the owner with POST /api/v1/auth/setup or',
+              '    PHAROS_ADMIN_EMAIL/PHAROS_ADMIN_PASSWORD, a key with PHAROS_BOOTSTRAP_API_KEY;',
+              '    or run `npx pharos start --no-auth` to explore locally.',
+              `  Try it with demo traffic:  npx pharos demo --endpoint ${otlp} --api-key <key>`,
+            ]
+          : [`  Try it with demo traffic:  npx pharos demo --endpoint ${otlp}`]),
         '',
         '',
       ].join('\n'),
