@@ -59,21 +59,30 @@ export class GroupCommitter {
     private readonly options: GroupCommitterOptions,
   ) {}
 
-  submit(batch: TenantBatch): Promise<void> {
-    const items = itemCount(batch);
-    if (items === 0) return Promise.resolve();
+  /**
+   * Throw the refusal `submit` would give a request of `items` items, without queueing
+   * anything: lets a receiver refuse before spending time decoding. Unknown sizes pass as 1.
+   */
+  admit(items = 1): void {
     if (this.closed) {
       this.stats.refusedRequests++;
-      return Promise.reject(unavailable('server is shutting down', 5));
+      throw unavailable('server is shutting down', 5);
     }
     const pending = this.queuedItems + this.committingItems;
     if (pending > 0 && pending + items > this.options.maxPendingItems) {
       this.stats.refusedRequests++;
-      return Promise.reject(
-        overloaded(`ingest queue is full (${pending} items waiting for commit); retry later`, 1),
+      throw overloaded(
+        `ingest queue is full (${pending} items waiting for commit); retry later`,
+        1,
       );
     }
-    return new Promise<void>((resolve, reject) => {
+  }
+
+  async submit(batch: TenantBatch): Promise<void> {
+    const items = itemCount(batch);
+    if (items === 0) return;
+    this.admit(items);
+    await new Promise<void>((resolve, reject) => {
       this.queue.push({ batch, items, resolve, reject });
       this.queuedItems += items;
       this.stats.pendingItems = this.queuedItems + this.committingItems;

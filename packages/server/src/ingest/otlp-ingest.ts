@@ -81,6 +81,8 @@ export async function ingestOtlp(
   tenant: TenantId,
   options: IngestOptions,
 ): Promise<IngestResult> {
+  // Under overload, refuse before decoding rather than after.
+  committer.admit();
   const receivedAt = BigInt(Date.now()) * 1_000_000n;
   let decoded;
   try {
