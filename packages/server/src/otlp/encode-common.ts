@@ -231,3 +231,44 @@ export function writeScopeField(w: Writer, field: number, scope: Instrumentation
   writeUint32Field(w, 4, scope.droppedAttributesCount);
   w.ldelim();
 }
+
+/** One resource's items grouped by scope, as every Export*ServiceRequest nests them. */
+export interface ResourceGroup<T> {
+  resource: Resource;
+  schemaUrl?: string | undefined;
+  scopes: readonly {
+    scope: InstrumentationScope;
+    schemaUrl?: string | undefined;
+    items: readonly T[];
+  }[];
+}
+
+/**
+ * The nesting shared by the three export requests: request field 1 is the repeated
+ * Resource{Spans,Logs,Metrics} (resource 1, scope groups 2, schema_url 3), and each scope group
+ * has scope 1, items 2, schema_url 3.
+ */
+export function encodeResourceGroups<T>(
+  groups: readonly ResourceGroup<T>[],
+  writeItem: (w: Writer, item: T) => void,
+): Uint8Array {
+  const w = createWriter();
+  for (const group of groups) {
+    w.uint32(lenTag(1)).fork();
+    writeResourceField(w, 1, group.resource);
+    for (const scopeGroup of group.scopes) {
+      w.uint32(lenTag(2)).fork();
+      writeScopeField(w, 1, scopeGroup.scope);
+      for (const item of scopeGroup.items) {
+        w.uint32(lenTag(2)).fork();
+        writeItem(w, item);
+        w.ldelim();
+      }
+      writeStringField(w, 3, scopeGroup.schemaUrl);
+      w.ldelim();
+    }
+    writeStringField(w, 3, group.schemaUrl);
+    w.ldelim();
+  }
+  return w.finish();
+}

@@ -1,41 +1,32 @@
 import {
-  createWriter,
   lenTag,
   varintTag,
   writeAnyValue,
   writeFixed32Field,
   writeIdField,
   writeKeyValues,
-  writeResourceField,
-  writeScopeField,
   writeStringField,
   writeTimeField,
   writeUint32Field,
   type Writer,
+  encodeResourceGroups,
 } from './encode-common.js';
 import type { ExportLogsRequest, LogRecord } from './encode-model.js';
 
 /** `opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest` as protobuf bytes. */
 export function encodeExportLogsRequest(request: ExportLogsRequest): Uint8Array {
-  const w = createWriter();
-  for (const resourceLogs of request.resourceLogs) {
-    w.uint32(lenTag(1)).fork();
-    writeResourceField(w, 1, resourceLogs.resource);
-    for (const scopeLogs of resourceLogs.scopeLogs) {
-      w.uint32(lenTag(2)).fork();
-      writeScopeField(w, 1, scopeLogs.scope);
-      for (const record of scopeLogs.logRecords) {
-        w.uint32(lenTag(2)).fork();
-        writeLogRecord(w, record);
-        w.ldelim();
-      }
-      writeStringField(w, 3, scopeLogs.schemaUrl);
-      w.ldelim();
-    }
-    writeStringField(w, 3, resourceLogs.schemaUrl);
-    w.ldelim();
-  }
-  return w.finish();
+  return encodeResourceGroups(
+    request.resourceLogs.map((r) => ({
+      resource: r.resource,
+      schemaUrl: r.schemaUrl,
+      scopes: r.scopeLogs.map((s) => ({
+        scope: s.scope,
+        schemaUrl: s.schemaUrl,
+        items: s.logRecords,
+      })),
+    })),
+    writeLogRecord,
+  );
 }
 
 function writeLogRecord(w: Writer, record: LogRecord): void {

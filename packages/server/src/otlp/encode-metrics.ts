@@ -1,6 +1,5 @@
 import {
   checkInt64,
-  createWriter,
   i64Tag,
   lenTag,
   varintTag,
@@ -9,12 +8,11 @@ import {
   writeFixed64FromNumber,
   writeIdField,
   writeKeyValues,
-  writeResourceField,
-  writeScopeField,
   writeStringField,
   writeTimeField,
   writeUint32Field,
   type Writer,
+  encodeResourceGroups,
 } from './encode-common.js';
 import type {
   Exemplar,
@@ -36,25 +34,18 @@ const TEMPORALITY_NUMBER: Readonly<Record<Temporality, number>> = {
 
 /** `opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest` as protobuf bytes. */
 export function encodeExportMetricsRequest(request: ExportMetricsRequest): Uint8Array {
-  const w = createWriter();
-  for (const resourceMetrics of request.resourceMetrics) {
-    w.uint32(lenTag(1)).fork();
-    writeResourceField(w, 1, resourceMetrics.resource);
-    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
-      w.uint32(lenTag(2)).fork();
-      writeScopeField(w, 1, scopeMetrics.scope);
-      for (const metric of scopeMetrics.metrics) {
-        w.uint32(lenTag(2)).fork();
-        writeMetric(w, metric);
-        w.ldelim();
-      }
-      writeStringField(w, 3, scopeMetrics.schemaUrl);
-      w.ldelim();
-    }
-    writeStringField(w, 3, resourceMetrics.schemaUrl);
-    w.ldelim();
-  }
-  return w.finish();
+  return encodeResourceGroups(
+    request.resourceMetrics.map((r) => ({
+      resource: r.resource,
+      schemaUrl: r.schemaUrl,
+      scopes: r.scopeMetrics.map((s) => ({
+        scope: s.scope,
+        schemaUrl: s.schemaUrl,
+        items: s.metrics,
+      })),
+    })),
+    writeMetric,
+  );
 }
 
 function writeMetric(w: Writer, metric: Metric): void {

@@ -1,16 +1,14 @@
 import {
-  createWriter,
   lenTag,
   varintTag,
   writeFixed32Field,
   writeIdField,
   writeKeyValues,
-  writeResourceField,
-  writeScopeField,
   writeStringField,
   writeTimeField,
   writeUint32Field,
   type Writer,
+  encodeResourceGroups,
 } from './encode-common.js';
 import type {
   ExportTraceRequest,
@@ -34,25 +32,14 @@ const STATUS_CODE_NUMBER: Readonly<Record<StatusCode, number>> = { unset: 0, ok:
 
 /** `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest` as protobuf bytes. */
 export function encodeExportTraceRequest(request: ExportTraceRequest): Uint8Array {
-  const w = createWriter();
-  for (const resourceSpans of request.resourceSpans) {
-    w.uint32(lenTag(1)).fork();
-    writeResourceField(w, 1, resourceSpans.resource);
-    for (const scopeSpans of resourceSpans.scopeSpans) {
-      w.uint32(lenTag(2)).fork();
-      writeScopeField(w, 1, scopeSpans.scope);
-      for (const span of scopeSpans.spans) {
-        w.uint32(lenTag(2)).fork();
-        writeSpan(w, span);
-        w.ldelim();
-      }
-      writeStringField(w, 3, scopeSpans.schemaUrl);
-      w.ldelim();
-    }
-    writeStringField(w, 3, resourceSpans.schemaUrl);
-    w.ldelim();
-  }
-  return w.finish();
+  return encodeResourceGroups(
+    request.resourceSpans.map((r) => ({
+      resource: r.resource,
+      schemaUrl: r.schemaUrl,
+      scopes: r.scopeSpans.map((s) => ({ scope: s.scope, schemaUrl: s.schemaUrl, items: s.spans })),
+    })),
+    writeSpan,
+  );
 }
 
 function writeSpan(w: Writer, span: Span): void {
