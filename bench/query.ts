@@ -97,6 +97,8 @@ process.stderr.write(`querying ${loaded.spans} spans and ${loaded.logs} log reco
 const day: TimeRange = { fromNs: NOW_NS - DAY_NS, toNs: NOW_NS + 1n };
 const hour: TimeRange = { fromNs: NOW_NS - 3_600_000_000_000n, toNs: NOW_NS + 1n };
 const { dialect } = store;
+// What the log endpoints pass for a free-text search (requiredLogBodyText): the text index.
+const rareHint = { hints: { logBodyContains: [RARE_TOKEN] } };
 let k = 0;
 const queries: [string, () => Promise<unknown>][] = [
   ['trace by id', () => getTrace(store, tenant, sampleTraceIds[k++ % sampleTraceIds.length]!)],
@@ -121,6 +123,7 @@ const queries: [string, () => Promise<unknown>][] = [
         day,
         (s) =>
           sql`SELECT * FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)} ORDER BY time_unix_nano DESC LIMIT 100`,
+        rareHint,
       ),
   ],
   [
@@ -131,6 +134,7 @@ const queries: [string, () => Promise<unknown>][] = [
         day,
         (s) =>
           sql`SELECT count(*) AS n FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)}`,
+        rareHint,
       ),
   ],
   [

@@ -2,7 +2,13 @@ import { ident, join, raw, sql, type SqlFragment } from '../store/sql.js';
 import type { Dialect, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { toNumber } from './rows.js';
-import { compileSearch, fieldExpression, resolveField, type SearchNode } from './search/index.js';
+import {
+  compileSearch,
+  fieldExpression,
+  requiredLogBodyText,
+  resolveField,
+  type SearchNode,
+} from './search/index.js';
 
 /** Log columns offered as facets, with how "present" is decided. */
 const FACET_COLUMNS: readonly { name: string; present: SqlFragment }[] = [
@@ -63,21 +69,32 @@ export async function listLogFields(
   const { dialect } = store;
   const limit = options.sampleLimit ?? FIELDS_SAMPLE_ROWS;
   const where = compileSearch(options.query, 'logs', dialect);
+  const hints = { logBodyContains: requiredLogBodyText(options.query) };
   const [columnRows, attributeRows] = await Promise.all([
-    store.query(tenant, options.range, (s) => {
-      const aggregates = FACET_COLUMNS.flatMap(({ name, present }) => [
-        sql`${caseCount(present)} AS ${ident(`${name}__n`)}`,
-        sql`${dialect.countDistinct(sql`CASE WHEN ${present} THEN ${ident(name)} END`)} AS ${ident(`${name}__d`)}`,
-      ]);
-      return sql`SELECT count(*) AS rows_examined, ${join(aggregates, ', ')} FROM ${sample(s.logs, where, limit)} AS r`;
-    }),
-    store.query(tenant, options.range, (s) => {
-      const rows = sample(s.logs, where, limit);
-      return sql`SELECT source, key, count(*) AS n, ${dialect.countDistinct(sql`value`)} AS d FROM (
+    store.query(
+      tenant,
+      options.range,
+      (s) => {
+        const aggregates = FACET_COLUMNS.flatMap(({ name, present }) => [
+          sql`${caseCount(present)} AS ${ident(`${name}__n`)}`,
+          sql`${dialect.countDistinct(sql`CASE WHEN ${present} THEN ${ident(name)} END`)} AS ${ident(`${name}__d`)}`,
+        ]);
+        return sql`SELECT count(*) AS rows_examined, ${join(aggregates, ', ')} FROM ${sample(s.logs, where, limit)} AS r`;
+      },
+      { hints },
+    ),
+    store.query(
+      tenant,
+      options.range,
+      (s) => {
+        const rows = sample(s.logs, where, limit);
+        return sql`SELECT source, key, count(*) AS n, ${dialect.countDistinct(sql`value`)} AS d FROM (
           ${attributeKeys(dialect, 'attributes', 'attribute', rows)}
           UNION ALL ${attributeKeys(dialect, 'resource_attributes', 'resource', rows)}
         ) AS k GROUP BY source, key ORDER BY n DESC, key LIMIT ${MAX_ATTRIBUTE_KEYS}`;
-    }),
+      },
+      { hints },
+    ),
   ]);
   const totals = columnRows[0] ?? {};
   const rowsExamined = toNumber(totals.rows_examined);
@@ -121,6 +138,7 @@ export async function logFieldValues(
   const sampleLimit = options.sampleLimit ?? VALUES_SAMPLE_ROWS;
   const where = compileSearch(options.query, 'logs', dialect);
   const value = dialect.toText(fieldExpression(options.field, 'logs', dialect));
+  const hints = { logBodyContains: requiredLogBodyText(options.query) };
   const [rows, examinedRows] = await Promise.all([
     store.query(
       tenant,
@@ -129,12 +147,14 @@ export async function logFieldValues(
           SELECT ${value} AS value FROM ${sample(s.logs, where, sampleLimit)} AS r
         ) AS v WHERE value IS NOT NULL AND value <> ''
         GROUP BY value ORDER BY n DESC, value LIMIT ${options.limit}`,
+      { hints },
     ),
     store.query(
       tenant,
       options.range,
       (s) =>
         sql`SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${s.logs} WHERE ${where} LIMIT ${sampleLimit + 1}) AS r`,
+      { hints },
     ),
   ]);
   const examined = toNumber(examinedRows[0]?.n);

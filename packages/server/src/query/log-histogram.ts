@@ -3,7 +3,7 @@ import { sql } from '../store/sql.js';
 import type { TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { toBigInt, toNumber } from './rows.js';
-import { compileSearch, type SearchNode } from './search/index.js';
+import { compileSearch, requiredLogBodyText, type SearchNode } from './search/index.js';
 import { nsToIso } from './time.js';
 
 /** Severity buckets of the OpenTelemetry log data model; `unspecified` is severity number 0. */
@@ -104,6 +104,7 @@ export async function logHistogram(
     (s) => sql`SELECT ${dialect.intDiv(sql`time_unix_nano`, dialect.int64(stepNs))} AS bucket,
         ${dialect.intDiv(sql`(severity_number + 3)`, sql`4`)} AS severity, count(*) AS n
       FROM ${s.logs} WHERE ${where} GROUP BY bucket, severity`,
+    { hints: { logBodyContains: requiredLogBodyText(options.query) } },
   );
   const buckets: HistogramBucket[] = [];
   for (let i = 0; i < count; i++) {

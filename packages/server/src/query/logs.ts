@@ -4,7 +4,7 @@ import type { TenantId } from '../tenant.js';
 import { encodeLogCursor, type LogCursor } from './log-cursor.js';
 import { parseJsonColumn, toBigInt, toNumber } from './rows.js';
 import { nsToIso } from './time.js';
-import { compileSearch, type SearchNode } from './search/index.js';
+import { compileSearch, requiredLogBodyText, type SearchNode } from './search/index.js';
 
 export interface ApiLogRecord {
   timeUnixNano: string;
@@ -98,19 +98,25 @@ export async function searchLogs(
   const skip = cursor?.skip ?? 0;
   const wanted = search.limit + 1 + skip;
   const cursorTime = cursor ? dialect.int64(cursor.timeUnixNano) : null;
-  const rows = await store.query(tenant, range, (s) => {
-    // Past the cursor's own timestamp, the wanted rows all lie at or after the wanted-th newest
-    // timestamp: finding it first is a cheap top-N over one column, so that the tiebreak hash is
-    // computed for few rows only. Rows at the cursor's timestamp are all candidates.
-    const older = cursorTime ? sql`time_unix_nano < ${cursorTime}` : sql`TRUE`;
-    const newest = sql`time_unix_nano >= (SELECT coalesce(min(time_unix_nano), 0) FROM (
+  const hints = { logBodyContains: requiredLogBodyText(search.query) };
+  const rows = await store.query(
+    tenant,
+    range,
+    (s) => {
+      // Past the cursor's own timestamp, the wanted rows all lie at or after the wanted-th newest
+      // timestamp: finding it first is a cheap top-N over one column, so that the tiebreak hash is
+      // computed for few rows only. Rows at the cursor's timestamp are all candidates.
+      const older = cursorTime ? sql`time_unix_nano < ${cursorTime}` : sql`TRUE`;
+      const newest = sql`time_unix_nano >= (SELECT coalesce(min(time_unix_nano), 0) FROM (
         SELECT time_unix_nano FROM ${s.logs} WHERE (${where}) AND ${older}
         ORDER BY time_unix_nano DESC LIMIT ${wanted}) AS newest)`;
-    const candidates = cursorTime ? sql`(time_unix_nano = ${cursorTime} OR ${newest})` : newest;
-    return sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
+      const candidates = cursorTime ? sql`(time_unix_nano = ${cursorTime} OR ${newest})` : newest;
+      return sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
       WHERE (${where}) AND ${after} AND ${candidates}
       ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`;
-  });
+    },
+    { hints },
+  );
 
   let skipped = 0;
   while (cursor && skipped < skip && rows.length > skipped) {

@@ -27,6 +27,16 @@ export type Row = Record<string, unknown>;
 
 export interface QueryOptions {
   timeoutMs?: number;
+  /** What the query is known to require, so a store may skip data; never changes results. */
+  hints?: QueryHints;
+}
+
+export interface QueryHints {
+  /**
+   * Strings every log row the query can return contains in its body (case-insensitively, as
+   * `containsIgnoreCase` tests): a store with a text index reads only blocks that may hold them.
+   */
+  logBodyContains?: readonly string[];
 }
 
 /** What a dialect offers query builders beyond standard SQL. */

@@ -7,7 +7,7 @@ import { logBatchFromRows } from '../../telemetry/batch-from-rows.js';
 import { formatDay } from '../days.js';
 import { NS_PER_DAY } from '../schema.js';
 import { describeTelemetryStoreContract } from '../telemetry-store.contract.js';
-import { raw } from '../sql.js';
+import { raw, sql } from '../sql.js';
 import type { TelemetryStore } from '../telemetry-store.js';
 import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
 
@@ -119,6 +119,97 @@ describe('DuckDbTelemetryStore on disk', () => {
       expect(after).toBeLessThan(before - (partitions[0]!.bytes * 3) / 4);
     } finally {
       await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DuckDbTelemetryStore text index', () => {
+  it('reads only log blocks that may hold the searched text, with the same results', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await open();
+    try {
+      const tenant = parseTenantId('default');
+      const start = BigInt(Math.floor(Date.now() / 86_400_000) - 1) * NS_PER_DAY;
+      // 60,000 records in one day: several 16,384-row blocks; the rare word in two records.
+      const rows = Array.from({ length: 60_000 }, (_, i) => ({
+        timeUnixNano: start + BigInt(i) * 1_000_000n,
+        body: `GET /orders/${i % 500} answered ${200 + (i % 3)}${i === 17 || i === 59_000 ? ' Quasar7731 seen' : ''}`,
+        serviceName: 'api',
+      }));
+      await store.write([{ tenant, logs: logBatchFromRows(rows) }]);
+      await store.maintain({ sealAll: true });
+      // A record still in the hot table is always read.
+      await store.write([
+        {
+          tenant,
+          logs: logBatchFromRows([
+            { timeUnixNano: start + 1n, body: 'hot quasar7731 record', serviceName: 'api' },
+          ]),
+        },
+      ]);
+      const range = { fromNs: start, toNs: start + NS_PER_DAY };
+      const rare = (hint: string[] | undefined) =>
+        store.query(
+          tenant,
+          range,
+          (s) =>
+            sql`SELECT body FROM ${s.logs} WHERE ${store.dialect.containsIgnoreCase(sql`body`, 'QUASAR7731')} ORDER BY body`,
+          hint ? { hints: { logBodyContains: hint } } : {},
+        );
+      const expected = await rare(undefined);
+      expect(expected).toHaveLength(3);
+      expect(await rare(['QUASAR7731'])).toEqual(expected);
+      // The hint decides which blocks are read: told (untruthfully) that every row holds the
+      // rare word, a count of all rows sees only the blocks holding it, plus the hot rows.
+      const countAll = (hint: string[]) =>
+        store.query(tenant, range, (s) => sql`SELECT count(*) AS n FROM ${s.logs}`, {
+          hints: { logBodyContains: hint },
+        });
+      const [narrowed] = await countAll(['quasar7731']);
+      expect(Number(narrowed?.n)).toBeGreaterThan(2);
+      expect(Number(narrowed?.n)).toBeLessThanOrEqual(2 * 16_384 + 1);
+      const [none] = await countAll(['no-such-word-zq']);
+      expect(Number(none?.n)).toBe(1);
+      // Short or non-ASCII hints cannot be used: everything is read.
+      const [all] = await countAll(['GE', 'café']);
+      expect(Number(all?.n)).toBe(60_001);
+      // Reopened, with a second part merged into the first, the index still answers the same.
+      await store.close();
+      const reopened = await DuckDbTelemetryStore.open({ dataDir: dir, compactMinParts: 2 });
+      try {
+        await reopened.write([
+          {
+            tenant,
+            logs: logBatchFromRows([
+              { timeUnixNano: start + 5n, body: 'late quasar7731 record', serviceName: 'web' },
+            ]),
+          },
+        ]);
+        const report = await reopened.maintain({ sealAll: true });
+        expect(report.partsMerged).toBe(2);
+        const search = (hint: string[] | undefined) =>
+          reopened.query(
+            tenant,
+            range,
+            (s) =>
+              sql`SELECT body FROM ${s.logs} WHERE ${reopened.dialect.containsIgnoreCase(sql`body`, 'quasar7731')} ORDER BY body`,
+            hint ? { hints: { logBodyContains: hint } } : {},
+          );
+        const all = await search(undefined);
+        expect(all).toHaveLength(4);
+        expect(await search(['quasar7731'])).toEqual(all);
+        const [merged] = await reopened.query(
+          tenant,
+          range,
+          (s) => sql`SELECT count(*) AS n FROM ${s.logs}`,
+          { hints: { logBodyContains: ['quasar7731'] } },
+        );
+        expect(Number(merged?.n)).toBeLessThan(60_000);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

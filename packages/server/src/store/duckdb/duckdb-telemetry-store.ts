@@ -35,6 +35,7 @@ import { AppError } from '../../errors.js';
 import type {
   DayPartition,
   MaintenanceReport,
+  QueryHints,
   QueryOptions,
   Row,
   ScopedSources,
@@ -48,6 +49,13 @@ import { appendBatch } from './append-rows.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
 import { PartFiles } from './part-files.js';
+import {
+  TEXT_BLOCK_ROWS,
+  TextBlockCache,
+  mayContain,
+  requiredTrigrams,
+  trigramBitmap,
+} from './text-blocks.js';
 
 export interface DuckDbStoreOptions {
   /** Directory holding `telemetry.duckdb` and the sealed `parts/`. */
@@ -68,6 +76,13 @@ const COLUMNS: Record<Signal, readonly Pick<ColumnDef<never>, 'name' | 'type'>[]
   logs: LOG_COLUMNS,
   metric_points: METRIC_POINT_COLUMNS,
 };
+
+function columnList(signal: Signal): SqlFragment {
+  return join(
+    COLUMNS[signal].map((c) => sql`${ident(c.name)}`),
+    ', ',
+  );
+}
 
 function batchLength(batch: TenantBatch, signal: Signal): number {
   if (signal === 'spans') return batch.spans?.length ?? 0;
@@ -94,12 +109,29 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
+/** Memory for decoded text-index bitmaps of log parts (about 5.7 KiB per 16k-row block). */
+const TEXT_BLOCK_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** A sealed part about to enter the catalog. */
+interface NewPart {
+  signal: Signal;
+  tenant: string;
+  day: number;
+  path: string;
+  rows: number;
+  bytes: number;
+  /** Text-index bitmaps per block (log parts). */
+  textBlocks: Map<number, Uint8Array> | null;
+}
+
 /**
  * The second wall behind the SQL guard: DuckDB may touch no file outside the data directory and
  * no network, loads no extension, and its configuration cannot be changed afterwards.
  */
 async function lockDown(connection: DuckDBConnection, dataDir: string): Promise<void> {
   const allowed = `${dataDir.replace(/\/+$/, '')}/`;
+  // Part files never change once written, so their Parquet footers can be cached.
+  await connection.run('SET parquet_metadata_cache = true');
   await connection.run(`SET allowed_directories = [${standardStringLiteral(allowed)}]`);
   await connection.run('SET enable_external_access = false');
   await connection.run('SET autoload_known_extensions = false');
@@ -144,6 +176,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private readonly maintenanceLock = new Mutex();
   private seq = 0n;
   private closed = false;
+  private readonly textBlocks = new TextBlockCache(TEXT_BLOCK_CACHE_BYTES);
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -205,6 +238,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
       deleted_at TIMESTAMP
     )`);
+    // Free-text skip index of sealed log parts: see text-blocks.ts.
+    await this.writer.run(`CREATE TABLE IF NOT EXISTS part_text_blocks (
+      path VARCHAR NOT NULL,
+      block INTEGER NOT NULL,
+      trigrams BLOB NOT NULL
+    )`);
   }
 
   /** Continue the write sequence and remove files a crash left behind. */
@@ -216,6 +255,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     );
     this.seq = BigInt(row?.s as bigint | number);
     await this.writer.run('DELETE FROM parts WHERE deleted_at IS NOT NULL');
+    await this.writer.run(
+      'DELETE FROM part_text_blocks WHERE path NOT IN (SELECT path FROM parts)',
+    );
     const live = await this.rows(this.writer, sql`SELECT path FROM parts`);
     const removed = await this.files.removeUnreferenced(new Set(live.map((r) => r.path as string)));
     if (removed > 0) this.options.logger?.warn({ removed }, 'removed unreferenced part files');
@@ -266,7 +308,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       // One transaction, so the catalog of parts and the hot rows are one snapshot.
       await connection.run('BEGIN TRANSACTION');
       try {
-        const sources = await this.scopedSources(connection, tenant, range);
+        const sources = await this.scopedSources(connection, tenant, range, options.hints);
         const rows = await this.rows(connection, build(sources));
         await connection.run('COMMIT');
         return rows;
@@ -291,6 +333,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     connection: DuckDBConnection,
     tenant: TenantId,
     range: TimeRange | null,
+    hints: QueryHints = {},
   ): Promise<ScopedSources> {
     const dayFilter = range
       ? sql` AND day BETWEEN ${dayOfNs(range.fromNs)} AND ${dayOfNs(range.toNs - 1n)}`
@@ -299,20 +342,69 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       connection,
       sql`SELECT signal, path FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
-    const entries = SIGNALS.map((signal) => {
-      const files = parts
-        .filter((p) => p.signal === signal)
-        .map((p) => this.files.absolute(p.path as string));
-      return [signal, this.scopedSource(signal, tenant, range, files)] as const;
-    });
-    return Object.fromEntries(entries) as ScopedSources;
+    const sources = {} as Record<Signal, SqlFragment>;
+    for (const signal of SIGNALS) {
+      const paths = parts.filter((p) => p.signal === signal).map((p) => p.path as string);
+      const trigrams =
+        signal === 'logs' && hints.logBodyContains ? requiredTrigrams(hints.logBodyContains) : [];
+      const blocks =
+        trigrams.length > 0
+          ? await this.candidateBlocks(connection, paths, trigrams)
+          : new Map<string, number[] | null>(paths.map((p) => [p, null]));
+      sources[signal] = this.scopedSource(signal, tenant, range, blocks);
+    }
+    return sources;
+  }
+
+  /**
+   * Per part, the blocks whose text index allows all the trigrams (null: read the whole part,
+   * it has no index). Parts with no such block are left out.
+   */
+  private async candidateBlocks(
+    connection: DuckDBConnection,
+    paths: readonly string[],
+    trigrams: readonly number[],
+  ): Promise<Map<string, number[] | null>> {
+    const known = new Map<string, Map<number, Uint8Array>>();
+    for (const path of paths) {
+      const cached = this.textBlocks.get(path);
+      if (cached) known.set(path, cached);
+    }
+    const missing = paths.filter((p) => !known.has(p));
+    if (missing.length > 0) {
+      const { text, params } = render(
+        sql`SELECT path, block, trigrams FROM part_text_blocks WHERE path IN (SELECT unnest(${missing}))`,
+        duckDbDialect.renderer,
+      );
+      const reader = await connection.runAndReadAll(text, ...bind(params));
+      for (const path of missing) known.set(path, new Map());
+      for (const [path, block, bitmap] of reader.getRows()) {
+        known.get(path as string)?.set(Number(block), (bitmap as { bytes: Uint8Array }).bytes);
+      }
+      for (const path of missing) this.textBlocks.set(path, known.get(path)!);
+    }
+    const result = new Map<string, number[] | null>();
+    for (const path of paths) {
+      const blocks = known.get(path);
+      if (!blocks || blocks.size === 0) {
+        result.set(path, null);
+        continue;
+      }
+      const wanted = [...blocks].filter(([, bitmap]) => mayContain(bitmap, trigrams));
+      if (wanted.length > 0)
+        result.set(
+          path,
+          wanted.map(([block]) => block),
+        );
+    }
+    return result;
   }
 
   private scopedSource(
     signal: Signal,
     tenant: TenantId,
     range: TimeRange | null,
-    files: readonly string[],
+    parts: ReadonlyMap<string, readonly number[] | null>,
   ): SqlFragment {
     const columns = join(
       COLUMNS[signal].map((c) => sql`${ident(c.name)}`),
@@ -322,9 +414,24 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const where = range
       ? sql`tenant = ${tenant} AND ${time} >= ${range.fromNs} AND ${time} < ${range.toNs}`
       : sql`tenant = ${tenant}`;
-    const hot = sql`SELECT ${columns} FROM ${hotTable(signal)} WHERE ${where}`;
-    if (files.length === 0) return sql`(${hot})`;
-    return sql`(${hot} UNION ALL SELECT ${columns} FROM read_parquet(${files}) WHERE ${where})`;
+    const selects = [sql`SELECT ${columns} FROM ${hotTable(signal)} WHERE ${where}`];
+    const whole: string[] = [];
+    for (const [path, blocks] of parts) {
+      if (blocks === null) {
+        whole.push(this.files.absolute(path));
+        continue;
+      }
+      // Block numbers come from the catalog, not from the query: integers, safe to inline, and
+      // literal so that DuckDB skips row groups by their `_block` statistics.
+      const list = raw(blocks.map((b) => String(Math.trunc(b))).join(', '));
+      selects.push(
+        sql`SELECT ${columns} FROM read_parquet(${[this.files.absolute(path)]}) WHERE ${where} AND _block IN (${list})`,
+      );
+    }
+    if (whole.length > 0) {
+      selects.push(sql`SELECT ${columns} FROM read_parquet(${whole}) WHERE ${where}`);
+    }
+    return sql`(${join(selects, ' UNION ALL ')})`;
   }
 
   async listPartitions(tenant: TenantId): Promise<DayPartition[]> {
@@ -374,14 +481,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   /** Move every committed hot row into Parquet parts, one per signal, tenant and day. */
   private async seal(report: MaintenanceReport): Promise<void> {
     const upTo = this.seq;
-    const written: {
-      signal: Signal;
-      tenant: string;
-      day: number;
-      path: string;
-      rows: number;
-      bytes: number;
-    }[] = [];
+    const written: NewPart[] = [];
     for (const signal of SIGNALS) {
       const dayExpr = sql`CAST(${ident(TIME_COLUMN[signal])} // ${NS_PER_DAY} AS INTEGER)`;
       const groups = await this.rows(
@@ -395,25 +495,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         const file = this.files.newPartPath(signal, tenant, day);
         const bytes = await this.writeParquet(
           file,
-          sql`SELECT tenant, ${join(
-            COLUMNS[signal].map((c) => sql`${ident(c.name)}`),
-            ', ',
-          )} FROM ${hotTable(signal)} WHERE _seq <= ${upTo} AND tenant = ${tenant} AND ${dayExpr} = ${day}`,
+          sql`SELECT tenant, ${columnList(signal)} FROM ${hotTable(signal)} WHERE _seq <= ${upTo} AND tenant = ${tenant} AND ${dayExpr} = ${day}`,
           signal,
         );
-        written.push({ signal, tenant, day, path: file, rows, bytes });
+        const textBlocks = await this.indexText(file, signal);
+        written.push({ signal, tenant, day, path: file, rows, bytes, textBlocks });
       }
     }
     if (written.length === 0) return;
     await this.writeLock.run(async () => {
       await this.writer.run('BEGIN TRANSACTION');
       try {
-        for (const part of written) {
-          await this.exec(
-            this.writer,
-            sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes})`,
-          );
-        }
+        for (const part of written) await this.catalogPart(part);
         for (const signal of SIGNALS) {
           await this.exec(this.writer, sql`DELETE FROM ${hotTable(signal)} WHERE _seq <= ${upTo}`);
         }
@@ -446,16 +539,22 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       const file = this.files.newPartPath(signal, tenant, day);
       const bytes = await this.writeParquet(
         file,
-        sql`SELECT * FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
+        sql`SELECT tenant, ${columnList(signal)} FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
         signal,
       );
+      const textBlocks = await this.indexText(file, signal);
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
         try {
-          await this.exec(
-            this.writer,
-            sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes) VALUES (${file}, ${signal}, ${tenant}, ${day}, ${Number(group.n)}, ${bytes})`,
-          );
+          await this.catalogPart({
+            signal,
+            tenant,
+            day,
+            path: file,
+            rows: Number(group.n),
+            bytes,
+            textBlocks,
+          });
           await this.exec(
             this.writer,
             sql`UPDATE parts SET deleted_at = current_timestamp WHERE path IN (SELECT unnest(${sources}))`,
@@ -494,6 +593,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           this.writer,
           sql`DELETE FROM parts WHERE tenant = ${tenant} AND day = ${day} RETURNING path`,
         );
+        await this.forgetTextBlocks(parts.map((p) => p.path as string));
         for (const signal of SIGNALS) {
           const time = ident(TIME_COLUMN[signal]);
           await this.exec(
@@ -514,12 +614,14 @@ export class DuckDbTelemetryStore implements TelemetryStore {
 
   private async removeDeletedParts(now: Date): Promise<void> {
     const cutoff = new Date(now.getTime() - DELETE_GRACE_MS).toISOString();
-    const gone = await this.writeLock.run(() =>
-      this.rows(
+    const gone = await this.writeLock.run(async () => {
+      const paths = await this.rows(
         this.writer,
         sql`DELETE FROM parts WHERE deleted_at IS NOT NULL AND deleted_at < CAST(${cutoff} AS TIMESTAMPTZ) RETURNING path`,
-      ),
-    );
+      );
+      await this.forgetTextBlocks(paths.map((p) => p.path as string));
+      return paths;
+    });
     await this.files.remove(gone.map((p) => p.path as string));
   }
 
@@ -531,11 +633,68 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
       ', ',
     );
+    // Log parts carry their text-index block number; blocks are row groups (text-blocks.ts).
+    const sorted =
+      signal === 'logs'
+        ? sql`SELECT *, (row_number() OVER (ORDER BY ${order}) - 1) // ${raw(String(TEXT_BLOCK_ROWS))} AS _block
+            FROM (${select}) ORDER BY _block, ${order}`
+        : sql`${select} ORDER BY ${order}`;
+    const rowGroup = signal === 'logs' ? TEXT_BLOCK_ROWS : SEAL_ROW_GROUP_SIZE[signal];
     await this.exec(
       this.maintenance,
-      sql`COPY (${select} ORDER BY ${order}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(SEAL_ROW_GROUP_SIZE[signal]))})`,
+      sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))})`,
     );
     return this.files.publish(tmp, file);
+  }
+
+  /** The text-index bitmaps of a just-written log part, per block (null for other signals). */
+  private async indexText(file: string, signal: Signal): Promise<Map<number, Uint8Array> | null> {
+    if (signal !== 'logs') return null;
+    // Distinct alphanumeric runs per block, joined by spaces: one string per block crosses into
+    // JavaScript, which sets the trigram bits.
+    const { text, params } = render(
+      sql`SELECT _block, string_agg(DISTINCT run, ' ') AS runs FROM (
+          SELECT _block, unnest(regexp_split_to_array(lower(body), '[^a-z0-9]+')) AS run
+          FROM read_parquet(${this.files.absolute(file)})
+        ) WHERE length(run) >= 3 GROUP BY _block`,
+      duckDbDialect.renderer,
+    );
+    const reader = await this.maintenance.runAndReadAll(text, ...bind(params));
+    const blocks = new Map<number, Uint8Array>();
+    for (const [block, runs] of reader.getRows()) {
+      blocks.set(Number(block), trigramBitmap([(runs as string | null) ?? '']));
+    }
+    return blocks;
+  }
+
+  /** Register a sealed part (inside the writer's open transaction). */
+  private async catalogPart(part: NewPart): Promise<void> {
+    await this.exec(
+      this.writer,
+      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes})`,
+    );
+    if (!part.textBlocks || part.textBlocks.size === 0) return;
+    const appender = await this.writer.createAppender('part_text_blocks');
+    try {
+      for (const [block, bitmap] of part.textBlocks) {
+        appender.appendVarchar(part.path);
+        appender.appendInteger(block);
+        appender.appendBlob(bitmap);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /** Remove the text index of parts leaving the catalog (inside the writer's transaction). */
+  private async forgetTextBlocks(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.exec(
+      this.writer,
+      sql`DELETE FROM part_text_blocks WHERE path IN (SELECT unnest(${paths}))`,
+    );
   }
 
   async ping(): Promise<void> {
