@@ -20,7 +20,7 @@ const ALPHABET = 'abcXYZ019 -_.:/é';
 
 function text(next: () => number, length: number): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[Math.floor(next() * ALPHABET.length)];
+  for (let i = 0; i < length; i++) out += ALPHABET.charAt(Math.floor(next() * ALPHABET.length));
   return out;
 }
 
