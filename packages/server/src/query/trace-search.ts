@@ -58,13 +58,21 @@ export async function searchTraces(
   search: TraceSearch,
 ): Promise<TraceSummary[]> {
   const { dialect } = store;
-  const rows = await store.query(tenant, search.range, (s) => {
-    const start = sql`start_time_unix_nano`;
-    return sql`WITH matched AS (
-        SELECT trace_id FROM ${s.spans} WHERE ${traceSearchConditions(search)}
-        GROUP BY trace_id ORDER BY max(start_time_unix_nano) DESC, trace_id LIMIT ${search.limit}
-      )
-      SELECT trace_id,
+  // Two steps: the matching trace ids first, then their summaries, with the ids as a hint so the
+  // store reads only the blocks that hold them instead of every span in the range again.
+  const matched = await store.query(
+    tenant,
+    search.range,
+    (s) => sql`SELECT trace_id FROM ${s.spans} WHERE ${traceSearchConditions(search)}
+      GROUP BY trace_id ORDER BY max(start_time_unix_nano) DESC, trace_id LIMIT ${search.limit}`,
+  );
+  const ids = matched.map((r) => r.trace_id as string);
+  if (ids.length === 0) return [];
+  const start = sql`start_time_unix_nano`;
+  const rows = await store.query(
+    tenant,
+    search.range,
+    (s) => sql`SELECT trace_id,
         min(start_time_unix_nano) AS start_ns,
         max(end_time_unix_nano) AS end_ns,
         count(*) AS span_count,
@@ -75,10 +83,14 @@ export async function searchTraces(
                  ${dialect.argMin(sql`name`, start)}) AS root_name,
         ${dialect.distinctList(sql`service_name`)} AS services
       FROM ${s.spans}
-      WHERE trace_id IN (SELECT trace_id FROM matched)
+      WHERE trace_id IN (${join(
+        ids.map((id) => sql`${id}`),
+        ', ',
+      )})
       GROUP BY trace_id
-      ORDER BY start_ns DESC, trace_id`;
-  });
+      ORDER BY start_ns DESC, trace_id`,
+    { hints: { traceIds: ids } },
+  );
   return rows.map((r) => {
     const startNs = toBigInt(r.start_ns);
     return {

@@ -103,6 +103,7 @@ export async function getTraceSpans(
     range,
     (s) =>
       sql`SELECT * FROM ${s.spans} WHERE trace_id = ${id} ORDER BY start_time_unix_nano, parent_span_id = '' DESC, span_id LIMIT ${limit}`,
+    { hints: { traceIds: [id] } },
   );
 }
 
@@ -119,6 +120,7 @@ async function getTraceLogs(
     range,
     (s) =>
       sql`SELECT * FROM ${s.logs} WHERE trace_id = ${traceId} ORDER BY time_unix_nano, span_id LIMIT ${limit + 1}`,
+    { hints: { traceIds: [traceId] } },
   );
 }
 

@@ -37,6 +37,8 @@ export interface QueryHints {
    * `containsIgnoreCase` tests): a store with a text index reads only blocks that may hold them.
    */
   logBodyContains?: readonly string[];
+  /** Every span or log row the query can return has one of these trace ids. */
+  traceIds?: readonly string[];
 }
 
 /** What a dialect offers query builders beyond standard SQL. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTenantId } from '../../tenant.js';
-import { logBatchFromRows } from '../../telemetry/batch-from-rows.js';
+import { logBatchFromRows, spanBatchFromRows } from '../../telemetry/batch-from-rows.js';
 import { formatDay } from '../days.js';
 import { NS_PER_DAY } from '../schema.js';
 import { describeTelemetryStoreContract } from '../telemetry-store.contract.js';
@@ -124,7 +124,7 @@ describe('DuckDbTelemetryStore on disk', () => {
   });
 });
 
-describe('DuckDbTelemetryStore text index', () => {
+describe('DuckDbTelemetryStore block index', () => {
   it('reads only log blocks that may hold the searched text, with the same results', async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
     const store = await open();
@@ -210,6 +210,65 @@ describe('DuckDbTelemetryStore text index', () => {
         await reopened.close();
       }
     } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads only the blocks that may hold the wanted traces, with the same results', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await open();
+    try {
+      const tenant = parseTenantId('default');
+      const start = BigInt(Math.floor(Date.now() / 86_400_000) - 1) * NS_PER_DAY;
+      const traceId = (n: number) => n.toString(16).padStart(32, '0');
+      // 50,000 spans of 10,000 traces, five consecutive spans each (4 blocks, whether sorted by
+      // trace id or by time); a log record for every span.
+      const spans = Array.from({ length: 50_000 }, (_, i) => ({
+        traceId: traceId(Math.floor(i / 5) + 1),
+        spanId: (i + 1).toString(16).padStart(16, '0'),
+        name: 'GET /',
+        serviceName: 'svc',
+        startTimeUnixNano: start + BigInt(i) * 1_000_000n,
+        endTimeUnixNano: start + BigInt(i) * 1_000_000n + 5_000n,
+      }));
+      const logs = spans.map((span, i) => ({
+        timeUnixNano: span.startTimeUnixNano,
+        body: `log ${i}`,
+        serviceName: span.serviceName,
+        traceId: span.traceId,
+        spanId: span.spanId,
+      }));
+      await store.write([
+        { tenant, spans: spanBatchFromRows(spans), logs: logBatchFromRows(logs) },
+      ]);
+      await store.maintain({ sealAll: true });
+      const range = { fromNs: start, toNs: start + NS_PER_DAY };
+      const wanted = [traceId(42), traceId(9_999)];
+      for (const signal of ['spans', 'logs'] as const) {
+        const select = (hinted: boolean) =>
+          store.query(
+            tenant,
+            range,
+            (s) =>
+              sql`SELECT trace_id, span_id FROM ${s[signal]} WHERE trace_id IN (${wanted[0]!}, ${wanted[1]!}) ORDER BY span_id`,
+            hinted ? { hints: { traceIds: wanted } } : {},
+          );
+        const expected = await select(false);
+        expect(expected).toHaveLength(10);
+        expect(await select(true)).toEqual(expected);
+        // Told (untruthfully) that every row belongs to the wanted traces, a count of all rows
+        // sees only the blocks that may hold them: at most 2 blocks of 16,384 rows.
+        const [narrowed] = await store.query(
+          tenant,
+          range,
+          (s) => sql`SELECT count(*) AS n FROM ${s[signal]}`,
+          { hints: { traceIds: wanted } },
+        );
+        expect(Number(narrowed?.n), signal).toBeGreaterThanOrEqual(10);
+        expect(Number(narrowed?.n), signal).toBeLessThanOrEqual(2 * 16_384);
+      }
+    } finally {
+      await store.close();
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

@@ -50,12 +50,13 @@ import { duckDbDialect } from './duckdb-dialect.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
 import { PartFiles } from './part-files.js';
 import {
-  TEXT_BLOCK_ROWS,
-  TextBlockCache,
-  mayContain,
-  requiredTrigrams,
-  trigramBitmap,
-} from './text-blocks.js';
+  BLOCK_INDEX_DDL,
+  BLOCK_ROWS,
+  BlockIndex,
+  hasBlocks,
+  withBlockNumbers,
+  type PartBlocks,
+} from './block-index.js';
 
 export interface DuckDbStoreOptions {
   /** Directory holding `telemetry.duckdb` and the sealed `parts/`. */
@@ -109,8 +110,8 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
-/** Memory for decoded text-index bitmaps of log parts (about 5.7 KiB per 16k-row block). */
-const TEXT_BLOCK_CACHE_BYTES = 64 * 1024 * 1024;
+/** Memory for decoded block summaries (block-index.ts): about 6–26 KiB per 16k-row block. */
+const BLOCK_INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** A sealed part about to enter the catalog. */
 interface NewPart {
@@ -120,8 +121,8 @@ interface NewPart {
   path: string;
   rows: number;
   bytes: number;
-  /** Text-index bitmaps per block (log parts). */
-  textBlocks: Map<number, Uint8Array> | null;
+  /** Block summaries (span and log parts). */
+  blockIndex: PartBlocks | null;
 }
 
 /**
@@ -176,7 +177,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private readonly maintenanceLock = new Mutex();
   private seq = 0n;
   private closed = false;
-  private readonly textBlocks = new TextBlockCache(TEXT_BLOCK_CACHE_BYTES);
+  private readonly blockIndex = new BlockIndex(
+    (connection, query) => this.rowArrays(connection, query),
+    BLOCK_INDEX_CACHE_BYTES,
+  );
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -238,12 +242,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
       deleted_at TIMESTAMP
     )`);
-    // Free-text skip index of sealed log parts: see text-blocks.ts.
-    await this.writer.run(`CREATE TABLE IF NOT EXISTS part_text_blocks (
-      path VARCHAR NOT NULL,
-      block INTEGER NOT NULL,
-      trigrams BLOB NOT NULL
-    )`);
+    // The skip index of sealed span and log parts (block-index.ts); parts without a block count
+    // were written before it and are read whole.
+    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS blocks INTEGER');
+    await this.writer.run(BLOCK_INDEX_DDL);
   }
 
   /** Continue the write sequence and remove files a crash left behind. */
@@ -255,9 +257,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     );
     this.seq = BigInt(row?.s as bigint | number);
     await this.writer.run('DELETE FROM parts WHERE deleted_at IS NOT NULL');
-    await this.writer.run(
-      'DELETE FROM part_text_blocks WHERE path NOT IN (SELECT path FROM parts)',
-    );
+    await this.writer.run('DELETE FROM part_blocks WHERE path NOT IN (SELECT path FROM parts)');
     const live = await this.rows(this.writer, sql`SELECT path FROM parts`);
     const removed = await this.files.removeUnreferenced(new Set(live.map((r) => r.path as string)));
     if (removed > 0) this.options.logger?.warn({ removed }, 'removed unreferenced part files');
@@ -340,64 +340,20 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       : raw('');
     const parts = await this.rows(
       connection,
-      sql`SELECT signal, path FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
+      sql`SELECT signal, path, blocks FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
     const sources = {} as Record<Signal, SqlFragment>;
     for (const signal of SIGNALS) {
-      const paths = parts.filter((p) => p.signal === signal).map((p) => p.path as string);
-      const trigrams =
-        signal === 'logs' && hints.logBodyContains ? requiredTrigrams(hints.logBodyContains) : [];
-      const blocks =
-        trigrams.length > 0
-          ? await this.candidateBlocks(connection, paths, trigrams)
-          : new Map<string, number[] | null>(paths.map((p) => [p, null]));
+      const mine = parts
+        .filter((p) => p.signal === signal)
+        .map((p) => ({
+          path: p.path as string,
+          blocks: p.blocks === null ? null : Number(p.blocks),
+        }));
+      const blocks = await this.blockIndex.candidates(connection, signal, mine, hints);
       sources[signal] = this.scopedSource(signal, tenant, range, blocks);
     }
     return sources;
-  }
-
-  /**
-   * Per part, the blocks whose text index allows all the trigrams (null: read the whole part,
-   * it has no index). Parts with no such block are left out.
-   */
-  private async candidateBlocks(
-    connection: DuckDBConnection,
-    paths: readonly string[],
-    trigrams: readonly number[],
-  ): Promise<Map<string, number[] | null>> {
-    const known = new Map<string, Map<number, Uint8Array>>();
-    for (const path of paths) {
-      const cached = this.textBlocks.get(path);
-      if (cached) known.set(path, cached);
-    }
-    const missing = paths.filter((p) => !known.has(p));
-    if (missing.length > 0) {
-      const { text, params } = render(
-        sql`SELECT path, block, trigrams FROM part_text_blocks WHERE path IN (SELECT unnest(${missing}))`,
-        duckDbDialect.renderer,
-      );
-      const reader = await connection.runAndReadAll(text, ...bind(params));
-      for (const path of missing) known.set(path, new Map());
-      for (const [path, block, bitmap] of reader.getRows()) {
-        known.get(path as string)?.set(Number(block), (bitmap as { bytes: Uint8Array }).bytes);
-      }
-      for (const path of missing) this.textBlocks.set(path, known.get(path)!);
-    }
-    const result = new Map<string, number[] | null>();
-    for (const path of paths) {
-      const blocks = known.get(path);
-      if (!blocks || blocks.size === 0) {
-        result.set(path, null);
-        continue;
-      }
-      const wanted = [...blocks].filter(([, bitmap]) => mayContain(bitmap, trigrams));
-      if (wanted.length > 0)
-        result.set(
-          path,
-          wanted.map(([block]) => block),
-        );
-    }
-    return result;
   }
 
   private scopedSource(
@@ -498,8 +454,13 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           sql`SELECT tenant, ${columnList(signal)} FROM ${hotTable(signal)} WHERE _seq <= ${upTo} AND tenant = ${tenant} AND ${dayExpr} = ${day}`,
           signal,
         );
-        const textBlocks = await this.indexText(file, signal);
-        written.push({ signal, tenant, day, path: file, rows, bytes, textBlocks });
+        const blockIndex = await this.blockIndex.build(
+          this.maintenance,
+          this.files.absolute(file),
+          signal,
+          rows,
+        );
+        written.push({ signal, tenant, day, path: file, rows, bytes, blockIndex });
       }
     }
     if (written.length === 0) return;
@@ -542,7 +503,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         sql`SELECT tenant, ${columnList(signal)} FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
         signal,
       );
-      const textBlocks = await this.indexText(file, signal);
+      const blockIndex = await this.blockIndex.build(
+        this.maintenance,
+        this.files.absolute(file),
+        signal,
+        Number(group.n),
+      );
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
         try {
@@ -553,7 +519,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             path: file,
             rows: Number(group.n),
             bytes,
-            textBlocks,
+            blockIndex,
           });
           await this.exec(
             this.writer,
@@ -593,7 +559,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           this.writer,
           sql`DELETE FROM parts WHERE tenant = ${tenant} AND day = ${day} RETURNING path`,
         );
-        await this.forgetTextBlocks(parts.map((p) => p.path as string));
+        await this.blockIndex.forget(
+          this.writer,
+          parts.map((p) => p.path as string),
+        );
         for (const signal of SIGNALS) {
           const time = ident(TIME_COLUMN[signal]);
           await this.exec(
@@ -619,7 +588,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         this.writer,
         sql`DELETE FROM parts WHERE deleted_at IS NOT NULL AND deleted_at < CAST(${cutoff} AS TIMESTAMPTZ) RETURNING path`,
       );
-      await this.forgetTextBlocks(paths.map((p) => p.path as string));
+      await this.blockIndex.forget(
+        this.writer,
+        paths.map((p) => p.path as string),
+      );
       return paths;
     });
     await this.files.remove(gone.map((p) => p.path as string));
@@ -633,13 +605,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
       ', ',
     );
-    // Log parts carry their text-index block number; blocks are row groups (text-blocks.ts).
-    const sorted =
-      signal === 'logs'
-        ? sql`SELECT *, (row_number() OVER (ORDER BY ${order}) - 1) // ${raw(String(TEXT_BLOCK_ROWS))} AS _block
-            FROM (${select}) ORDER BY _block, ${order}`
-        : sql`${select} ORDER BY ${order}`;
-    const rowGroup = signal === 'logs' ? TEXT_BLOCK_ROWS : SEAL_ROW_GROUP_SIZE[signal];
+    // Span and log parts carry their block numbers; blocks are row groups (block-index.ts).
+    const indexed = hasBlocks(signal);
+    const sorted = indexed ? withBlockNumbers(select, order) : sql`${select} ORDER BY ${order}`;
+    const rowGroup = indexed ? BLOCK_ROWS : SEAL_ROW_GROUP_SIZE[signal];
     await this.exec(
       this.maintenance,
       sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))})`,
@@ -647,54 +616,13 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     return this.files.publish(tmp, file);
   }
 
-  /** The text-index bitmaps of a just-written log part, per block (null for other signals). */
-  private async indexText(file: string, signal: Signal): Promise<Map<number, Uint8Array> | null> {
-    if (signal !== 'logs') return null;
-    // Distinct alphanumeric runs per block, joined by spaces: one string per block crosses into
-    // JavaScript, which sets the trigram bits.
-    const { text, params } = render(
-      sql`SELECT _block, string_agg(DISTINCT run, ' ') AS runs FROM (
-          SELECT _block, unnest(regexp_split_to_array(lower(body), '[^a-z0-9]+')) AS run
-          FROM read_parquet(${this.files.absolute(file)})
-        ) WHERE length(run) >= 3 GROUP BY _block`,
-      duckDbDialect.renderer,
-    );
-    const reader = await this.maintenance.runAndReadAll(text, ...bind(params));
-    const blocks = new Map<number, Uint8Array>();
-    for (const [block, runs] of reader.getRows()) {
-      blocks.set(Number(block), trigramBitmap([(runs as string | null) ?? '']));
-    }
-    return blocks;
-  }
-
   /** Register a sealed part (inside the writer's open transaction). */
   private async catalogPart(part: NewPart): Promise<void> {
     await this.exec(
       this.writer,
-      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes})`,
+      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null})`,
     );
-    if (!part.textBlocks || part.textBlocks.size === 0) return;
-    const appender = await this.writer.createAppender('part_text_blocks');
-    try {
-      for (const [block, bitmap] of part.textBlocks) {
-        appender.appendVarchar(part.path);
-        appender.appendInteger(block);
-        appender.appendBlob(bitmap);
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-  }
-
-  /** Remove the text index of parts leaving the catalog (inside the writer's transaction). */
-  private async forgetTextBlocks(paths: readonly string[]): Promise<void> {
-    if (paths.length === 0) return;
-    await this.exec(
-      this.writer,
-      sql`DELETE FROM part_text_blocks WHERE path IN (SELECT unnest(${paths}))`,
-    );
+    if (part.blockIndex) await this.blockIndex.record(this.writer, part.path, part.blockIndex);
   }
 
   async ping(): Promise<void> {
@@ -719,6 +647,15 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private async exec(connection: DuckDBConnection, fragment: SqlFragment): Promise<void> {
     const { text, params } = render(fragment, duckDbDialect.renderer);
     await connection.run(text, ...bind(params));
+  }
+
+  private async rowArrays(
+    connection: DuckDBConnection,
+    fragment: SqlFragment,
+  ): Promise<unknown[][]> {
+    const { text, params } = render(fragment, duckDbDialect.renderer);
+    const reader = await connection.runAndReadAll(text, ...bind(params));
+    return reader.getRows();
   }
 
   private async rows(connection: DuckDBConnection, fragment: SqlFragment): Promise<Row[]> {

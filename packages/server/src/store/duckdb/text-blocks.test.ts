@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   TRIGRAM_BITMAP_BYTES,
-  TextBlockCache,
   mayContain,
   requiredTrigrams,
   trigramBitmap,
 } from './text-blocks.js';
+import { bloomMayHold, traceBloom } from './trace-blooms.js';
 
 /** A small deterministic generator, so failures reproduce. */
 function random(seed: number): () => number {
@@ -56,19 +56,23 @@ describe('text-block trigram index', () => {
   it('is a fixed-size bitmap', () => {
     expect(trigramBitmap(['anything at all 0123456789']).length).toBe(TRIGRAM_BITMAP_BYTES);
   });
+});
 
-  it('caches bitmaps within a byte budget, dropping the least recently used', () => {
-    const cache = new TextBlockCache(TRIGRAM_BITMAP_BYTES * 3);
-    const blocks = (n: number) =>
-      new Map(Array.from({ length: n }, (_, i) => [i, new Uint8Array(TRIGRAM_BITMAP_BYTES)]));
-    cache.set('a', blocks(1));
-    cache.set('b', blocks(1));
-    expect(cache.get('a')?.size).toBe(1);
-    cache.set('c', blocks(2));
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')?.size).toBe(1);
-    expect(cache.get('c')?.size).toBe(2);
-    cache.set('huge', blocks(4));
-    expect(cache.get('huge')).toBeUndefined();
+describe('trace-id Bloom filter', () => {
+  const id = (n: number) => n.toString(16).padStart(32, '0');
+
+  it('holds every id put in it, and few others', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => id(i * 7919 + 1));
+    const bits = traceBloom(ids);
+    expect(ids.every((i) => bloomMayHold(bits, i))).toBe(true);
+    let falsePositives = 0;
+    for (let n = 0; n < 20_000; n++) if (bloomMayHold(bits, id(10_000_000 + n))) falsePositives++;
+    // About 1% by design; allow some slack.
+    expect(falsePositives / 20_000).toBeLessThan(0.03);
+  });
+
+  it('sizes itself by the number of ids', () => {
+    expect(traceBloom([]).length).toBe(64);
+    expect(traceBloom(Array.from({ length: 10_000 }, (_, i) => id(i))).length).toBe(16_384);
   });
 });

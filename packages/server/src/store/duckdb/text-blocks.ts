@@ -1,9 +1,7 @@
 /**
- * A skip index for free-text search over sealed log parts.
+ * The free-text part of the block index (block-index.ts) of sealed log parts.
  *
- * A sealed log part is cut into blocks of `TEXT_BLOCK_ROWS` consecutive rows (the `_block`
- * column, also the Parquet row-group size, so a filter on `_block` skips whole row groups). For
- * each block the index holds one bit per lower-case ASCII alphanumeric trigram (36³ = 46,656
+ * For each block of a sealed log part the index holds one bit per lower-case ASCII alphanumeric trigram (36³ = 46,656
  * bits, 5,832 bytes) telling whether any body in the block contains it. The bitmap is exact, not
  * a Bloom filter: a block whose bitmap lacks one trigram of the needle cannot contain the needle.
  *
@@ -12,9 +10,6 @@
  * its trigrams is a trigram of some body run. Needles with characters outside ASCII are not used
  * for skipping (JavaScript's and DuckDB's case mappings could differ there).
  */
-
-/** Rows per block; sealed log parts use it as their Parquet row-group size too. */
-export const TEXT_BLOCK_ROWS = 16_384;
 
 const ALPHABET = 36;
 const TRIGRAMS = ALPHABET ** 3;
@@ -74,42 +69,4 @@ export function mayContain(bitmap: Uint8Array, trigrams: readonly number[]): boo
     if ((bitmap[t >>> 3]! & (1 << (t & 7))) === 0) return false;
   }
   return true;
-}
-
-/**
- * Decoded bitmaps per part file, kept while they fit in `maxBytes` (parts never change once
- * written, so an entry never goes stale; entries of deleted parts age out).
- */
-export class TextBlockCache {
-  private readonly entries = new Map<string, Map<number, Uint8Array>>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {}
-
-  get(path: string): Map<number, Uint8Array> | undefined {
-    const entry = this.entries.get(path);
-    if (entry) {
-      // Refresh its place in the insertion order (least recently used first).
-      this.entries.delete(path);
-      this.entries.set(path, entry);
-    }
-    return entry;
-  }
-
-  set(path: string, blocks: Map<number, Uint8Array>): void {
-    const size = blocks.size * TRIGRAM_BITMAP_BYTES;
-    if (size > this.maxBytes) return;
-    const previous = this.entries.get(path);
-    if (previous) {
-      this.bytes -= previous.size * TRIGRAM_BITMAP_BYTES;
-      this.entries.delete(path);
-    }
-    this.entries.set(path, blocks);
-    this.bytes += size;
-    for (const [oldest, old] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= old.size * TRIGRAM_BITMAP_BYTES;
-    }
-  }
 }
