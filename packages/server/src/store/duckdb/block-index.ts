@@ -22,7 +22,7 @@ import { bloomMayHold, traceBloom } from './trace-blooms.js';
  * before the index existed have no block count in the catalog and are read whole.
  */
 
-export const BLOCK_ROWS = 16_384;
+export const BLOCK_ROWS = 8_192;
 
 export type BlockKind = 'text' | 'trace';
 

@@ -9,6 +9,7 @@ import { NS_PER_DAY } from '../schema.js';
 import { describeTelemetryStoreContract } from '../telemetry-store.contract.js';
 import { raw, sql } from '../sql.js';
 import type { TelemetryStore } from '../telemetry-store.js';
+import { BLOCK_ROWS } from './block-index.js';
 import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
 
 let dir = '';
@@ -131,7 +132,7 @@ describe('DuckDbTelemetryStore block index', () => {
     try {
       const tenant = parseTenantId('default');
       const start = BigInt(Math.floor(Date.now() / 86_400_000) - 1) * NS_PER_DAY;
-      // 60,000 records in one day: several 16,384-row blocks; the rare word in two records.
+      // 60,000 records in one day: several blocks of BLOCK_ROWS rows; the rare word in two records.
       const rows = Array.from({ length: 60_000 }, (_, i) => ({
         timeUnixNano: start + BigInt(i) * 1_000_000n,
         body: `GET /orders/${i % 500} answered ${200 + (i % 3)}${i === 17 || i === 59_000 ? ' Quasar7731 seen' : ''}`,
@@ -168,7 +169,7 @@ describe('DuckDbTelemetryStore block index', () => {
         });
       const [narrowed] = await countAll(['quasar7731']);
       expect(Number(narrowed?.n)).toBeGreaterThan(2);
-      expect(Number(narrowed?.n)).toBeLessThanOrEqual(2 * 16_384 + 1);
+      expect(Number(narrowed?.n)).toBeLessThanOrEqual(2 * BLOCK_ROWS + 1);
       const [none] = await countAll(['no-such-word-zq']);
       expect(Number(none?.n)).toBe(1);
       // Short or non-ASCII hints cannot be used: everything is read.
@@ -257,7 +258,7 @@ describe('DuckDbTelemetryStore block index', () => {
         expect(expected).toHaveLength(10);
         expect(await select(true)).toEqual(expected);
         // Told (untruthfully) that every row belongs to the wanted traces, a count of all rows
-        // sees only the blocks that may hold them: at most 2 blocks of 16,384 rows.
+        // sees only the blocks that may hold them: at most 2 blocks of BLOCK_ROWS rows.
         const [narrowed] = await store.query(
           tenant,
           range,
@@ -265,7 +266,7 @@ describe('DuckDbTelemetryStore block index', () => {
           { hints: { traceIds: wanted } },
         );
         expect(Number(narrowed?.n), signal).toBeGreaterThanOrEqual(10);
-        expect(Number(narrowed?.n), signal).toBeLessThanOrEqual(2 * 16_384);
+        expect(Number(narrowed?.n), signal).toBeLessThanOrEqual(2 * BLOCK_ROWS);
       }
     } finally {
       await store.close();

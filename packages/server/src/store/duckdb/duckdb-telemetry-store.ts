@@ -110,7 +110,7 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
-/** Memory for decoded block summaries (block-index.ts): about 6–26 KiB per 16k-row block. */
+/** Memory for decoded block summaries (block-index.ts): about 6–16 KiB per 8k-row block. */
 const BLOCK_INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** A sealed part about to enter the catalog. */
