@@ -64,7 +64,9 @@ function elemBinop(op: BinaryOp, l: number, r: number): [number, boolean] {
   return [scalarBinop(op, l, r), true];
 }
 
-const dropsName = (op: BinaryOp): boolean => !isComparison(op);
+/** Prometheus 2.42 drops the metric name for arithmetic only (not comparisons, not atan2). */
+const dropsName = (op: BinaryOp): boolean =>
+  op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^';
 
 /** Vector op scalar (or scalar op vector when `scalarOnLeft`). */
 export function vectorScalarBinop(

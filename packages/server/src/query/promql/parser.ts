@@ -589,8 +589,8 @@ class Parser {
     const t = this.peek();
     if (t.type === 'keyword' && (t.text === 'start' || t.text === 'end')) {
       this.next();
-      this.expect('(', '@', '"("');
-      this.expect(')', '@', '")"');
+      this.expect('(', '@', 'timestamp');
+      this.expect(')', '@', 'timestamp');
       return t.text;
     }
     let sign = 1;
