@@ -43,7 +43,8 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
         for (const status of ['200', '500']) {
           let v = Math.floor(rand() * 1000);
           const resetAt =
-            (job === 'api' && instance === 'i1' && method === 'get') || (job === 'web' && instance === 'i2' && status === '500')
+            (job === 'api' && instance === 'i1' && method === 'get') ||
+            (job === 'web' && instance === 'i2' && status === '500')
               ? [200, 390]
               : [];
           const values = times.map((_, i) => {
@@ -64,7 +65,9 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
       const offset = zone === 'eu' ? -2 : 5;
       add(
         { __name__: 'node_temperature_celsius', instance, zone },
-        times.map((_, i) => Math.round((10 * Math.sin(i / 30 + phase) + offset + rand()) * 1000) / 1000),
+        times.map(
+          (_, i) => Math.round((10 * Math.sin(i / 30 + phase) + offset + rand()) * 1000) / 1000,
+        ),
       );
     }
   }
@@ -90,9 +93,9 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
         sums.push(Math.round(sum * 1e6) / 1e6);
         totals.push(counts[bounds.length - 1]!);
       }
-      bounds.forEach((le, bi) =>
-        add({ __name__: 'request_duration_seconds_bucket', service, instance, le }, series[bi]!),
-      );
+      bounds.forEach((le, bi) => {
+        add({ __name__: 'request_duration_seconds_bucket', service, instance, le }, series[bi]!);
+      });
       add({ __name__: 'request_duration_seconds_sum', service, instance }, sums);
       add({ __name__: 'request_duration_seconds_count', service, instance }, totals);
     }
@@ -102,7 +105,10 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
     const values = times.slice(0, 321).map((_, i) => 100 + (i % 17));
     values.push(STALE_NAN);
     add({ __name__: 'flaky_gauge', instance: 'i1' }, values);
-    add({ __name__: 'flaky_gauge', instance: 'i2' }, times.map((_, i) => 50 - (i % 23)));
+    add(
+      { __name__: 'flaky_gauge', instance: 'i2' },
+      times.map((_, i) => 50 - (i % 23)),
+    );
   }
   // A counter with gaps (a 10 min and a 20 min hole).
   {
@@ -115,21 +121,38 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
       ts.push(t);
       values.push(v);
     });
-    out.push({ labels: { __name__: 'gappy_counter_total', instance: 'i1' }, timestamps: ts, values: Float64Array.from(values) });
+    out.push({
+      labels: { __name__: 'gappy_counter_total', instance: 'i1' },
+      timestamps: ts,
+      values: Float64Array.from(values),
+    });
   }
   // A gauge scraped every 60 s.
   {
     const ts = times.filter((_, i) => i % 4 === 0);
-    add({ __name__: 'sparse_gauge', instance: 'i1' }, ts.map((_, i) => (i * 7) % 11), ts);
+    add(
+      { __name__: 'sparse_gauge', instance: 'i1' },
+      ts.map((_, i) => (i * 7) % 11),
+      ts,
+    );
   }
   // Info-style series for joins.
   const os = { i1: 'linux', i2: 'windows', i3: 'linux' } as Record<string, string>;
   for (const instance of ['i1', 'i2', 'i3']) {
-    add({ __name__: 'node_info', instance, os: os[instance]!, version: `1.${instance.slice(1)}.0` }, times.map(() => 1));
+    add(
+      { __name__: 'node_info', instance, os: os[instance]!, version: `1.${instance.slice(1)}.0` },
+      times.map(() => 1),
+    );
   }
   // Two metrics that collide once the name is dropped.
-  add({ __name__: 'dup_a', x: '1' }, times.map((_, i) => i));
-  add({ __name__: 'dup_b', x: '1' }, times.map((_, i) => 2 * i));
+  add(
+    { __name__: 'dup_a', x: '1' },
+    times.map((_, i) => i),
+  );
+  add(
+    { __name__: 'dup_b', x: '1' },
+    times.map((_, i) => 2 * i),
+  );
   // Values that exercise number formatting.
   const specials: [string, number][] = [
     ['zero', 0],
@@ -140,14 +163,21 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
     ['negative', -42.5],
     ['third', 1 / 3],
   ];
-  for (const [kind, value] of specials) add({ __name__: 'special_values', kind }, times.map(() => value));
+  for (const [kind, value] of specials)
+    add(
+      { __name__: 'special_values', kind },
+      times.map(() => value),
+    );
   // Unix seconds for the date functions.
   for (const [instance, start] of [
     ['i1', 1_700_000_000],
     ['i2', 951_782_400], // 2000-02-29
     ['i3', 1_078_012_800], // 2004-02-29
   ] as const) {
-    add({ __name__: 'epoch_seconds', instance }, times.map((_, i) => start + i * 86_400 * 3.7 + i * 61));
+    add(
+      { __name__: 'epoch_seconds', instance },
+      times.map((_, i) => start + i * 86_400 * 3.7 + i * 61),
+    );
   }
   return out;
 }
@@ -162,7 +192,10 @@ export interface CorpusQuery {
   readonly messageMayDiffer?: string;
 }
 
-const q = (query: string, extra: Omit<CorpusQuery, 'query'> = {}): CorpusQuery => ({ query, ...extra });
+const q = (query: string, extra: Omit<CorpusQuery, 'query'> = {}): CorpusQuery => ({
+  query,
+  ...extra,
+});
 const instantOnly = { kinds: ['instant'] as const };
 
 /** Queries; `@T` is replaced with a timestamp inside the data (seconds). */
@@ -412,7 +445,9 @@ export function corpus(atSeconds: number): CorpusQuery[] {
       `sum by (job, instance) (rate(${ctr}[5m])) / on(job, instance) group_left sum by (job, instance, method) (rate(${ctr}[5m]))`,
       { messageMayDiffer: 'Prometheus names whichever duplicate its hash map yields first' },
     ),
-    q(`sum by (job, instance, method) (rate(${ctr}[5m])) / on(job, instance) group_left sum by (job, instance) (rate(${ctr}[5m]))`),
+    q(
+      `sum by (job, instance, method) (rate(${ctr}[5m])) / on(job, instance) group_left sum by (job, instance) (rate(${ctr}[5m]))`,
+    ),
     q(`${temp} * on(instance) group_left(os, version) node_info`),
     q(`node_info * on(instance) group_right(os) ${temp}`),
     q(`${temp} + ignoring(zone) group_left node_info`),
@@ -448,6 +483,82 @@ export function corpus(atSeconds: number): CorpusQuery[] {
     q(`max_over_time((${temp} > 2)[10m:1m])`),
     q(`absent_over_time(nonexistent[5m:1m])`),
     q(`quantile_over_time(0.5, ${temp}[10m:30s])`),
+    // Modifiers in combination, precedence, literals, syntax corners.
+    q(`rate(${ctr}[5m] @ end())`),
+    q(`rate(${ctr}[5m] @ start() offset -5m)`),
+    q(`sum(rate(${ctr}[5m] offset 10m)) - sum(rate(${ctr}[5m]))`),
+    q(`max_over_time(rate(${ctr}[5m])[10m:1m] @ ${at} offset 2m)`),
+    q(`avg_over_time(${temp}[10m:1m] @ end())`),
+    q(`-${temp} offset 5m`),
+    q(`${temp} offset 5m > bool ${temp}`),
+    q(`${temp} and ${temp} > 0 or node_info`),
+    q(`${temp} or node_info and ${temp} < 0`),
+    q(`${temp} unless ${temp} > 0 or ${temp}`),
+    q(`${temp} ^ -1`),
+    q(`2 ^ -1 ^ 2`),
+    q(`-(2 ^ 2)`),
+    q(`+${temp}`),
+    q(`- -${temp}`),
+    q(`0x1F + 1e3 + .5 + 010`),
+    q(`Inf`),
+    q(`-Inf`),
+    q(`NaN`),
+    q(`+Inf - Inf`),
+    q(`vector(NaN)`),
+    q(`${temp} > NaN`),
+    q(`${temp} != bool NaN`),
+    q(`${temp}[1h30m:5m]`, instantOnly),
+    q(`count_over_time(${temp}[1d])`),
+    q(`count_over_time(${temp}[1w])`),
+    q(`SUM BY (job) (${ctr})`),
+    q(`sum by (job) (${ctr}) # a comment`),
+    q(`${ctr}{job="api" , method = 'get' ,}`),
+    q('node_info{os=~`lin.x`}'),
+    q(`node_info{version=~"1\\.[12]\\.0"}`),
+    q(`node_info{version=~"1\\.(1|3)\\.0", os!~"win.*"}`),
+    q(`topk(2, ${temp}) by (zone)`),
+    q(`bottomk(1, ${ctr} > 1000) by (job, method)`),
+    q(`topk(1, -${temp})`, { ordered: true }),
+    q(`quantile(0.3, ${temp} / 0)`),
+    q(`count_values("v", vector(NaN))`),
+    q(`count_values("v", special_values)`),
+    q(`sort(special_values)`, { ordered: true }),
+    q(`sort_desc(${temp} / 0)`, { ordered: true }),
+    q(`histogram_quantile(0.9, sum by (le) (rate(${bucket}[5m])) / 0)`),
+    q(`histogram_quantile(0.5, label_replace(rate(${bucket}[5m]), "le", "x", "le", "0.5"))`),
+    q(`histogram_quantile(scalar(vector(0.8)), rate(${bucket}[5m]))`),
+    q(`label_replace(${temp}, "instance", "same", "", "")`),
+    q(`label_replace(${temp}, "a", "$0", "instance", "i(.)")`),
+    q(`label_replace(${temp}, "a", "$$1", "instance", "i(.)")`),
+    q(`label_replace(${temp}, "a", "$name", "instance", "i(?P<name>.)")`),
+    q(`absent(${temp} @ ${at})`),
+    q(`absent_over_time(flaky_gauge{instance="i1"}[1m])`),
+    q(`scalar(flaky_gauge{instance="i1"})`),
+    q(`vector(scalar(flaky_gauge{instance="i1"}))`),
+    q(`time() - timestamp(flaky_gauge)`),
+    q(`changes(${ctr}[10m]) > 0`),
+    q(`increase(${ctr}{instance="i1",method="get"}[5m])`),
+    q(`sum by (job) (increase(${ctr}[1h]))`),
+    q(`stddev_over_time(special_values[5m])`),
+    q(`avg_over_time(special_values[5m])`),
+    q(`sum_over_time(special_values[5m])`),
+    q(`avg(special_values)`),
+    q(`stdvar(special_values)`),
+    q(`predict_linear(sparse_gauge[15m], 3600)`),
+    q(`deriv(flaky_gauge[10m])`),
+    q(`delta(gappy_counter_total[10m])`),
+    q(`idelta(gappy_counter_total[10m])`),
+    q(`irate(gappy_counter_total[10m])`),
+    q(`resets(gappy_counter_total[1h])`),
+    q(`round(${temp}, -3)`),
+    q(`round(${temp}, 0.1)`),
+    q(`clamp(${temp}, NaN, 1)`),
+    q(`exp(${ctr})`),
+    q(`ln(${temp} * 0)`),
+    q(`group without (zone) (${temp})`),
+    q(`max without () (${temp})`),
+    q(`sum by () (${temp})`),
+    q(`count(count by (instance) (${temp}))`),
   ];
   return list;
 }
@@ -520,7 +631,10 @@ export function errorCorpus(): CorpusQuery[] {
     e('x[5m]'),
     e('"a string"'),
     // Execution errors.
-    e('dup_a + ignoring(__name__) dup_b * 0 + on(x) group_left {__name__=~"dup_.*"}', 'series order in the message'),
+    e(
+      'dup_a + ignoring(__name__) dup_b * 0 + on(x) group_left {__name__=~"dup_.*"}',
+      'series order in the message',
+    ),
     e('node_info + on(os) node_info', 'series order in the message'),
     e('node_info * on(os) group_left node_info', 'series order in the message'),
     e('abs({__name__=~"dup_.*"})'),

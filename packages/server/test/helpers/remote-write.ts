@@ -24,7 +24,10 @@ export const STALE_NAN: number = (() => {
 })();
 
 /** Series values, where entries listed in `staleAt` (indexes) carry the staleness marker bits. */
-export function valuesWithStaleness(values: readonly number[], staleAt: ReadonlySet<number>): Float64Array {
+export function valuesWithStaleness(
+  values: readonly number[],
+  staleAt: ReadonlySet<number>,
+): Float64Array {
   const out = Float64Array.from(values);
   const words = new Uint32Array(out.buffer);
   for (const i of staleAt) {
@@ -86,18 +89,24 @@ class Writer {
 
 /** Encode a prometheus.WriteRequest. `values` may be a Float64Array to carry exact NaN bits. */
 export function encodeWriteRequest(
-  series: readonly { labels: Record<string, string>; timestamps: readonly number[]; values: ArrayLike<number> }[],
+  series: readonly {
+    labels: Record<string, string>;
+    timestamps: readonly number[];
+    values: ArrayLike<number>;
+  }[],
 ): Buffer {
   const req = new Writer();
   for (const s of series) {
     const ts = new Writer();
-    for (const [name, value] of Object.entries(s.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [name, value] of Object.entries(s.labels).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )) {
       const label = new Writer();
       label.string(1, name);
       label.string(2, value);
       ts.bytes(1, label.finish());
     }
-    const values = s.values instanceof Float64Array ? s.values : Float64Array.from(s.values as ArrayLike<number>);
+    const values = s.values instanceof Float64Array ? s.values : Float64Array.from(s.values);
     const raw = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     for (let i = 0; i < s.timestamps.length; i++) {
       const sample = new Writer();
@@ -113,7 +122,11 @@ export function encodeWriteRequest(
 /** POST one WriteRequest; throws with the server's answer on a non-2xx status. */
 export async function remoteWrite(
   url: string,
-  series: readonly { labels: Record<string, string>; timestamps: readonly number[]; values: ArrayLike<number> }[],
+  series: readonly {
+    labels: Record<string, string>;
+    timestamps: readonly number[];
+    values: ArrayLike<number>;
+  }[],
   headers: Record<string, string> = {},
 ): Promise<void> {
   const body = snappy.compressSync(encodeWriteRequest(series));

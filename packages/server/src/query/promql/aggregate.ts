@@ -65,7 +65,6 @@ export function aggregate(
   const value = new Float64Array(g);
   const mean = new Float64Array(g);
   const count = new Float64Array(g);
-  const builder = new VectorBuilder(grid.n);
   const results: StepSeries[] = groups.map((group) => ({
     labels: group.labels,
     values: new Float64Array(grid.n),
@@ -80,7 +79,8 @@ export function aggregate(
       const gi = seriesGroup[i]!;
       if (count[gi] === 0) {
         count[gi] = 1;
-        value[gi] = op === 'count' || op === 'group' ? 1 : op === 'stddev' || op === 'stdvar' ? 0 : v;
+        value[gi] =
+          op === 'count' || op === 'group' ? 1 : op === 'stddev' || op === 'stdvar' ? 0 : v;
         mean[gi] = v;
         continue;
       }
@@ -139,7 +139,6 @@ export function aggregate(
     }
     if (step % 256 === 0) checkDeadline();
   }
-  void builder;
   return results.filter((r) => r.present.includes(1));
 }
 
@@ -205,7 +204,12 @@ function selectiveAggregate(
   return builder.build();
 }
 
-function countValues(node: AggregateExpr, input: readonly StepSeries[], grid: Grid, label: string): StepSeries[] {
+function countValues(
+  node: AggregateExpr,
+  input: readonly StepSeries[],
+  grid: Grid,
+  label: string,
+): StepSeries[] {
   if (!isValidLabelName(label)) {
     throw new PromQLError('execution', `invalid label name "${label}"`);
   }
@@ -218,7 +222,10 @@ function countValues(node: AggregateExpr, input: readonly StepSeries[], grid: Gr
       const withValue = setLabel(s.labels, label, formatValue(s.values[step]!));
       const grouping = node.without ? node.grouping : [...node.grouping, label];
       const labels = node.without
-        ? removeLabels(withValue.filter(([n]) => n !== METRIC_NAME), grouping)
+        ? removeLabels(
+            withValue.filter(([n]) => n !== METRIC_NAME),
+            grouping,
+          )
         : keepLabels(withValue, grouping);
       const key = labelsKey(labels);
       const entry = counts.get(key);

@@ -20,7 +20,7 @@ import { VectorBuilder } from './values.js';
 function goPow(x: number, y: number): number {
   if (y === 0) return 1;
   if (x === 1) return 1;
-  if ((x === -1) && (y === Infinity || y === -Infinity)) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
   return x ** y;
 }
 
@@ -113,7 +113,8 @@ export function vectorBinop(
 ): StepSeries[] {
   const matching = node.matching!;
   const { op } = node;
-  if (op === 'and' || op === 'or' || op === 'unless') return setBinop(op, matching, lhsIn, rhsIn, grid);
+  if (op === 'and' || op === 'or' || op === 'unless')
+    return setBinop(op, matching, lhsIn, rhsIn, grid);
 
   const swap = matching.card === 'one-to-many';
   const lhs = swap ? rhsIn : lhsIn;
@@ -152,7 +153,8 @@ export function vectorBinop(
       let vl = ls.values[step]!;
       let vr = rs.values[step]!;
       if (swap) [vl, vr] = [vr, vl];
-      let [value, keep] = elemBinop(op, vl, vr);
+      const [raw, keep] = elemBinop(op, vl, vr);
+      let value = raw;
       if (node.returnBool) {
         value = keep ? 1 : 0;
       } else if (!keep) continue;
@@ -195,7 +197,9 @@ export function vectorBinop(
 function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMatching): Labels {
   let labels = dropsName(op) ? dropMetricName(lhs) : lhs;
   if (matching.card === 'one-to-one') {
-    labels = matching.on ? keepLabels(labels, matching.labels) : removeLabels(labels, matching.labels);
+    labels = matching.on
+      ? keepLabels(labels, matching.labels)
+      : removeLabels(labels, matching.labels);
   }
   for (const name of matching.include) labels = setLabel(labels, name, getLabel(rhs, name));
   return labels;
@@ -225,7 +229,8 @@ function setBinop(
       }
       for (let j = 0; j < rhs.length; j++) {
         const s = rhs[j]!;
-        if (s.present[step] && !sigs.has(rSigs[j]!)) builder.add(s.labels, step, s.values[step]!, rKeys[j]);
+        if (s.present[step] && !sigs.has(rSigs[j]!))
+          builder.add(s.labels, step, s.values[step]!, rKeys[j]);
       }
       continue;
     }
@@ -233,7 +238,8 @@ function setBinop(
     for (let i = 0; i < lhs.length; i++) {
       const s = lhs[i]!;
       if (!s.present[step]) continue;
-      if (sigs.has(lSigs[i]!) === (op === 'and')) builder.add(s.labels, step, s.values[step]!, lKeys[i]);
+      if (sigs.has(lSigs[i]!) === (op === 'and'))
+        builder.add(s.labels, step, s.values[step]!, lKeys[i]);
     }
   }
   return builder.build();

@@ -6,7 +6,13 @@
 import type { AggregateExpr, AtModifier, Call, Expr, SubqueryExpr, VectorSelector } from './ast.js';
 import { aggregate } from './aggregate.js';
 import { scalarBinop, vectorBinop, vectorScalarBinop } from './binary.js';
-import { DATE_FUNCTIONS, MATH_FUNCTIONS, bucketQuantile, parseGoFloat, roundTo } from './instant-functions.js';
+import {
+  DATE_FUNCTIONS,
+  MATH_FUNCTIONS,
+  bucketQuantile,
+  parseGoFloat,
+  roundTo,
+} from './instant-functions.js';
 import {
   compareLabels,
   dropMetricName,
@@ -38,7 +44,8 @@ export const DEFAULT_TIMEOUT_MS = 2 * 60_000;
 /** Prometheus' default evaluation interval, the step of subqueries without one. */
 export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
 
-const TOO_MANY_SAMPLES = 'query processing would load too many samples into memory in query execution';
+const TOO_MANY_SAMPLES =
+  'query processing would load too many samples into memory in query execution';
 
 /** Is this the Prometheus staleness marker (float64 bits 0x7ff0000000000002)? Read from the bits. */
 function staleMask(values: Float64Array): Uint8Array {
@@ -231,7 +238,8 @@ class Evaluation {
   }
 
   private vectorOf(v: Value): StepSeries[] {
-    if (v.type !== 'vector') throw new PromQLError('internal', `expected instant vector, got ${v.type}`);
+    if (v.type !== 'vector')
+      throw new PromQLError('internal', `expected instant vector, got ${v.type}`);
     return v.series;
   }
 
@@ -328,10 +336,16 @@ class Evaluation {
       return { type: 'scalar', values };
     }
     if (l.type === 'scalar') {
-      return { type: 'vector', series: vectorScalarBinop(e, this.vectorOf(r), l.values, true, grid) };
+      return {
+        type: 'vector',
+        series: vectorScalarBinop(e, this.vectorOf(r), l.values, true, grid),
+      };
     }
     if (r.type === 'scalar') {
-      return { type: 'vector', series: vectorScalarBinop(e, this.vectorOf(l), r.values, false, grid) };
+      return {
+        type: 'vector',
+        series: vectorScalarBinop(e, this.vectorOf(l), r.values, false, grid),
+      };
     }
     return { type: 'vector', series: vectorBinop(e, this.vectorOf(l), this.vectorOf(r), grid) };
   }
@@ -436,7 +450,10 @@ class Evaluation {
       if (e.args.length === 0) {
         const values = new Float64Array(grid.n);
         for (let i = 0; i < grid.n; i++) values[i] = date(gridTime(grid, i) / 1000);
-        return { type: 'vector', series: [{ labels: [], values, present: new Uint8Array(grid.n).fill(1) }] };
+        return {
+          type: 'vector',
+          series: [{ labels: [], values, present: new Uint8Array(grid.n).fill(1) }],
+        };
       }
       const series = this.vectorOf(this.eval(e.args[0]!, grid));
       return { type: 'vector', series: this.mapSeries(series, grid, date, true) };
@@ -450,7 +467,12 @@ class Evaluation {
   }
 
   /** Apply an element-wise function; the metric name is dropped. */
-  private mapSeries(series: readonly StepSeries[], grid: Grid, f: (v: number) => number, dropName: boolean): StepSeries[] {
+  private mapSeries(
+    series: readonly StepSeries[],
+    grid: Grid,
+    f: (v: number) => number,
+    dropName: boolean,
+  ): StepSeries[] {
     const out = series.map((s) => ({
       labels: dropName ? dropMetricName(s.labels) : s.labels,
       values: s.values.map((v, i) => (s.present[i] ? f(v) : 0)),
@@ -460,7 +482,12 @@ class Evaluation {
     return out;
   }
 
-  private mapSeriesStep(series: readonly StepSeries[], grid: Grid, name: string, args: Float64Array[]): StepSeries[] {
+  private mapSeriesStep(
+    series: readonly StepSeries[],
+    grid: Grid,
+    name: string,
+    args: Float64Array[],
+  ): StepSeries[] {
     const builder = new VectorBuilder(grid.n);
     for (const s of series) {
       const labels = dropMetricName(s.labels);
@@ -488,7 +515,9 @@ class Evaluation {
     const name = e.name;
     const fn = RANGE_FUNCTIONS.get(name)!;
     const rangeArgIndex = e.args.findIndex((a) => typeOf(a) === 'range vector');
-    const scalarArgs = e.args.map((a, i) => (i === rangeArgIndex ? undefined : this.scalarOf(this.eval(a, grid))));
+    const scalarArgs = e.args.map((a, i) =>
+      i === rangeArgIndex ? undefined : this.scalarOf(this.eval(a, grid)),
+    );
     const range = this.eval(e.args[rangeArgIndex]!, grid);
     if (range.type !== 'range') throw new PromQLError('internal', 'expected range vector');
     const out: StepSeries[] = [];
@@ -514,7 +543,16 @@ class Evaluation {
         }
         if (hi <= lo) continue;
         const v = fn(
-          { ts: s.ts, vs: s.vs, lo, hi, rangeStartMs: start, rangeEndMs: end, rangeMs: range.rangeMs, stepMs: t },
+          {
+            ts: s.ts,
+            vs: s.vs,
+            lo,
+            hi,
+            rangeStartMs: start,
+            rangeEndMs: end,
+            rangeMs: range.rangeMs,
+            stepMs: t,
+          },
           argsAt(i),
         );
         if (v === undefined) continue;
@@ -523,7 +561,12 @@ class Evaluation {
         any = true;
       }
       this.tick();
-      if (any) out.push({ labels: name === 'last_over_time' ? s.labels : dropMetricName(s.labels), values, present });
+      if (any)
+        out.push({
+          labels: name === 'last_over_time' ? s.labels : dropMetricName(s.labels),
+          values,
+          present,
+        });
     }
     const seen = new Set<string>();
     for (const s of out) {
@@ -559,7 +602,8 @@ class Evaluation {
       const dropped = new Set<string>();
       for (const m of selector.matchers) {
         if (m.name === '__name__') continue;
-        if (m.type === '=' && !labels.some(([n]) => n === m.name)) labels = setLabel(labels, m.name, m.value);
+        if (m.type === '=' && !labels.some(([n]) => n === m.name))
+          labels = setLabel(labels, m.name, m.value);
         else dropped.add(m.name);
       }
       labels = labels.filter(([n]) => !dropped.has(n));
@@ -586,10 +630,16 @@ class Evaluation {
     try {
       regex = compileMatcherRegex(regexText);
     } catch {
-      throw new PromQLError('execution', `invalid regular expression in label_replace(): ${regexText}`);
+      throw new PromQLError(
+        'execution',
+        `invalid regular expression in label_replace(): ${regexText}`,
+      );
     }
     if (!isValidLabelName(dst)) {
-      throw new PromQLError('execution', `invalid destination label name in label_replace(): ${dst}`);
+      throw new PromQLError(
+        'execution',
+        `invalid destination label name in label_replace(): ${dst}`,
+      );
     }
     const series = this.vectorOf(this.eval(e.args[0]!, grid));
     return {
@@ -607,7 +657,8 @@ class Evaluation {
     const sep = this.stringArg(e.args[2]!);
     const srcs = e.args.slice(3).map((a) => this.stringArg(a));
     for (const s of srcs) {
-      if (!isValidLabelName(s)) throw new PromQLError('execution', `invalid source label name in label_join(): ${s}`);
+      if (!isValidLabelName(s))
+        throw new PromQLError('execution', `invalid source label name in label_join(): ${s}`);
     }
     if (!isValidLabelName(dst)) {
       throw new PromQLError('execution', `invalid destination label name in label_join(): ${dst}`);
@@ -621,7 +672,11 @@ class Evaluation {
     };
   }
 
-  private relabel(series: readonly StepSeries[], grid: Grid, f: (l: Labels) => Labels): StepSeries[] {
+  private relabel(
+    series: readonly StepSeries[],
+    grid: Grid,
+    f: (l: Labels) => Labels,
+  ): StepSeries[] {
     const builder = new VectorBuilder(grid.n);
     for (const s of series) {
       const labels = f(s.labels);
@@ -671,13 +726,17 @@ function toQueryResult(v: Value, grid: Grid, instant: boolean): QueryResult {
   const t = formatTime(grid.start);
   if (v.type === 'string') return { resultType: 'string', result: [t, v.value] };
   if (instant) {
-    if (v.type === 'scalar') return { resultType: 'scalar', result: [t, formatValue(v.values[0]!)] };
+    if (v.type === 'scalar')
+      return { resultType: 'scalar', result: [t, formatValue(v.values[0]!)] };
     if (v.type === 'vector') {
       return {
         resultType: 'vector',
         result: v.series
           .filter((s) => s.present[0])
-          .map((s) => ({ metric: labelsToObject(s.labels), value: [t, formatValue(s.values[0]!)] })),
+          .map((s) => ({
+            metric: labelsToObject(s.labels),
+            value: [t, formatValue(s.values[0]!)],
+          })),
       };
     }
     const end = (v.atMs ?? grid.start) - v.offsetMs;
@@ -740,7 +799,12 @@ async function run(
 export class PromQLEvaluator implements PromQLEngine {
   constructor(private readonly defaults: EngineOptions = {}) {}
 
-  instantQuery(source: SeriesSource, query: string, timeMs: number, options?: EngineOptions): Promise<QueryResult> {
+  instantQuery(
+    source: SeriesSource,
+    query: string,
+    timeMs: number,
+    options?: EngineOptions,
+  ): Promise<QueryResult> {
     const grid: Grid = { start: timeMs, end: timeMs, step: 1, n: 1 };
     return run(source, query, grid, true, { ...this.defaults, ...options });
   }
@@ -753,7 +817,11 @@ export class PromQLEvaluator implements PromQLEngine {
     stepMs: number,
     options?: EngineOptions,
   ): Promise<QueryResult> {
-    if (!(stepMs > 0)) throw new PromQLError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+    if (!(stepMs > 0))
+      throw new PromQLError(
+        'bad_data',
+        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
     const n = endMs >= startMs ? Math.floor((endMs - startMs) / stepMs) + 1 : 0;
     const grid: Grid = { start: startMs, end: endMs, step: stepMs, n };
     return run(source, query, grid, false, { ...this.defaults, ...options });

@@ -13,7 +13,11 @@ const m: ValueType = 'range vector';
 const s: ValueType = 'scalar';
 const str: ValueType = 'string';
 
-const sig = (argTypes: ValueType[], returnType: ValueType = v, variadic = 0): FunctionSignature => ({
+const sig = (
+  argTypes: ValueType[],
+  returnType: ValueType = v,
+  variadic = 0,
+): FunctionSignature => ({
   argTypes,
   returnType,
   variadic,
@@ -71,9 +75,16 @@ export const FUNCTION_SIGNATURES: ReadonlyMap<string, FunctionSignature> = new M
     'stdvar_over_time',
     'sum_over_time',
   ].map((name) => [name, sig([m])] as const),
-  ...['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year'].map(
-    (name) => [name, sig([v], v, 1)] as const,
-  ),
+  ...[
+    'day_of_month',
+    'day_of_week',
+    'day_of_year',
+    'days_in_month',
+    'hour',
+    'minute',
+    'month',
+    'year',
+  ].map((name) => [name, sig([v], v, 1)] as const),
   ['clamp', sig([v, s, s])],
   ['clamp_max', sig([v, s])],
   ['clamp_min', sig([v, s])],

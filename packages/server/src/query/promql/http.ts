@@ -4,7 +4,13 @@
  * answer in Prometheus' envelope with its status codes.
  */
 import { ParseError, parseDurationMs } from './lexer.js';
-import type { EngineOptions, PromErrorType, PromQLEngine, QueryResult, SeriesSource } from './types.js';
+import type {
+  EngineOptions,
+  PromErrorType,
+  PromQLEngine,
+  QueryResult,
+  SeriesSource,
+} from './types.js';
 import { PromQLError } from './types.js';
 import { PromQLEvaluator } from './engine.js';
 
@@ -56,8 +62,13 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]
 
 /** Prometheus' parseTime: float Unix seconds (ms precision) or RFC 3339. Returns Unix ms. */
 export function parsePromTime(text: string): number | undefined {
-  if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) || /^[+-]?(inf|infinity|nan)$/i.test(text)) {
-    const t = Number(/^[+-]?inf/i.test(text) ? (text.startsWith('-') ? -Infinity : Infinity) : text);
+  if (
+    /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ||
+    /^[+-]?(inf|infinity|nan)$/i.test(text)
+  ) {
+    const t = Number(
+      /^[+-]?inf/i.test(text) ? (text.startsWith('-') ? -Infinity : Infinity) : text,
+    );
     if (!Number.isFinite(t)) return undefined;
     const whole = Math.trunc(t);
     const frac = goRound((t - whole) * 1000);
@@ -98,7 +109,8 @@ function timeoutParam(params: QueryParams): number | undefined {
   const text = first(params, 'timeout');
   if (text === undefined || text === '') return undefined;
   const ms = parsePromDuration(text);
-  if (ms === undefined) throw new ParamError('timeout', `cannot parse "${text}" to a valid duration`);
+  if (ms === undefined)
+    throw new ParamError('timeout', `cannot parse "${text}" to a valid duration`);
   return ms;
 }
 
@@ -111,14 +123,19 @@ function errorResponse(err: unknown): PromHttpResponse {
   }
   return {
     httpStatus: 500,
-    body: { status: 'error', errorType: 'internal', error: err instanceof Error ? err.message : String(err) },
+    body: {
+      status: 'error',
+      errorType: 'internal',
+      error: err instanceof Error ? err.message : String(err),
+    },
   };
 }
 
 function engineOptions(options: QueryHandlerOptions, timeoutMs: number | undefined): EngineOptions {
   const out: EngineOptions = { ...options };
   if (timeoutMs !== undefined) {
-    out.timeoutMs = options.timeoutMs !== undefined ? Math.min(options.timeoutMs, timeoutMs) : timeoutMs;
+    out.timeoutMs =
+      options.timeoutMs !== undefined ? Math.min(options.timeoutMs, timeoutMs) : timeoutMs;
   }
   return out;
 }
@@ -136,7 +153,12 @@ export async function handleInstantQuery(
     const engine = options.engine ?? new PromQLEvaluator();
     let data: QueryResult;
     try {
-      data = await engine.instantQuery(source, first(params, 'query') ?? '', timeMs, engineOptions(options, timeoutMs));
+      data = await engine.instantQuery(
+        source,
+        first(params, 'query') ?? '',
+        timeMs,
+        engineOptions(options, timeoutMs),
+      );
     } catch (err) {
       // Prometheus reports query parse errors as a bad "query" parameter on this endpoint.
       if (err instanceof ParseError) throw new ParamError('query', err.message);
@@ -161,7 +183,8 @@ export async function handleRangeQuery(
     if (endMs < startMs) throw new ParamError('end', 'end timestamp must not be before start time');
     const stepText = first(params, 'step') ?? '';
     const stepMs = parsePromDuration(stepText);
-    if (stepMs === undefined) throw new ParamError('step', `cannot parse "${stepText}" to a valid duration`);
+    if (stepMs === undefined)
+      throw new ParamError('step', `cannot parse "${stepText}" to a valid duration`);
     if (!(stepMs > 0)) {
       throw new ParamError(
         'step',

@@ -16,7 +16,9 @@ export function getLabel(labels: Labels, name: string): string {
 }
 
 export function dropMetricName(labels: Labels): Labels {
-  return labels.some(([n]) => n === METRIC_NAME) ? labels.filter(([n]) => n !== METRIC_NAME) : labels;
+  return labels.some(([n]) => n === METRIC_NAME)
+    ? labels.filter(([n]) => n !== METRIC_NAME)
+    : labels;
 }
 
 /** A copy with `name` set to `value` (removed when value is empty). */

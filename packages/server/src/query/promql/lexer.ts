@@ -85,7 +85,8 @@ function position(query: string, pos: number): string {
 }
 
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
-const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+const isAlpha = (c: string): boolean =>
+  (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isAlnum = (c: string): boolean => isAlpha(c) || isDigit(c);
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
@@ -212,7 +213,8 @@ export function tokenize(query: string): Token[] {
       const word = query.slice(start, pos);
       const lower = word.toLowerCase();
       if (word.includes(':')) push('metric identifier', start, word);
-      else if (KEYWORDS.has(lower)) push(OPERATOR_WORDS.has(lower) ? 'op' : 'keyword', start, lower);
+      else if (KEYWORDS.has(lower))
+        push(OPERATOR_WORDS.has(lower) ? 'op' : 'keyword', start, lower);
       else if (lower === 'inf' || lower === 'nan') push('number', start, word);
       else push('identifier', start, word);
     } else if ('+-*/%^'.includes(c)) {
@@ -342,7 +344,10 @@ export function unquoteString(token: Token, query: string): string {
       if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) {
         throw new ParseError(token.pos, 'invalid syntax', query);
       }
-      out += e === 'x' ? String.fromCharCode(parseInt(hex, 16)) : String.fromCodePoint(parseInt(hex, 16));
+      out +=
+        e === 'x'
+          ? String.fromCharCode(parseInt(hex, 16))
+          : String.fromCodePoint(parseInt(hex, 16));
       i += len;
     } else if (e >= '0' && e <= '7') {
       const oct = body.slice(i, i + 3);

@@ -65,9 +65,11 @@ export class MemorySeriesSource implements SeriesSource {
   add(s: MemorySeries): void {
     const labels = toLabels(s.labels);
     const timestamps = Float64Array.from(s.timestamps);
-    const values = s.values instanceof Float64Array ? s.values.slice() : Float64Array.from(s.values);
+    const values =
+      s.values instanceof Float64Array ? s.values.slice() : Float64Array.from(s.values);
     for (let i = 1; i < timestamps.length; i++) {
-      if (timestamps[i]! <= timestamps[i - 1]!) throw new Error('timestamps must be strictly ascending');
+      if (timestamps[i]! <= timestamps[i - 1]!)
+        throw new Error('timestamps must be strictly ascending');
     }
     this.stored.set(labelsKey(labels), { labels, timestamps, values, exemplars: [] });
   }
@@ -81,7 +83,11 @@ export class MemorySeriesSource implements SeriesSource {
     return false;
   }
 
-  private matching(matcherSets: readonly (readonly LabelMatcher[])[], startMs: number, endMs: number): Stored[] {
+  private matching(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Stored[] {
     const out: Stored[] = [];
     for (const s of this.stored.values()) {
       if (!this.inWindow(s, startMs, endMs)) continue;
@@ -91,23 +97,40 @@ export class MemorySeriesSource implements SeriesSource {
     return out.sort((a, b) => compareLabels(a.labels, b.labels));
   }
 
-  async select(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<SeriesSamples[]> {
+  async select(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+  ): Promise<SeriesSamples[]> {
     return this.matching([matchers], startMs, endMs).map((s) => {
       let lo = 0;
       while (lo < s.timestamps.length && s.timestamps[lo]! < startMs) lo++;
       let hi = lo;
       while (hi < s.timestamps.length && s.timestamps[hi]! <= endMs) hi++;
-      return { labels: s.labels, timestamps: s.timestamps.slice(lo, hi), values: s.values.slice(lo, hi) };
+      return {
+        labels: s.labels,
+        timestamps: s.timestamps.slice(lo, hi),
+        values: s.values.slice(lo, hi),
+      };
     });
   }
 
-  async series(matcherSets: readonly (readonly LabelMatcher[])[], startMs: number, endMs: number): Promise<Labels[]> {
+  async series(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<Labels[]> {
     return this.matching(matcherSets, startMs, endMs).map((s) => s.labels);
   }
 
-  async labelNames(matcherSets: readonly (readonly LabelMatcher[])[], startMs: number, endMs: number): Promise<string[]> {
+  async labelNames(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<string[]> {
     const names = new Set<string>();
-    for (const s of this.matching(matcherSets, startMs, endMs)) for (const [n] of s.labels) names.add(n);
+    for (const s of this.matching(matcherSets, startMs, endMs))
+      for (const [n] of s.labels) names.add(n);
     return [...names].sort();
   }
 

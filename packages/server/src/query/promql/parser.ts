@@ -108,8 +108,9 @@ function describe(t: Token): string {
     case 'number':
     case 'duration':
     case 'string': {
+      const chars = Array.from(t.text);
       const quoted =
-        [...t.text].length > 10 ? `${goQuote([...t.text].slice(0, 10).join(''))}...` : goQuote(t.text);
+        chars.length > 10 ? `${goQuote(chars.slice(0, 10).join(''))}...` : goQuote(t.text);
       return `${t.type} ${quoted}`;
     }
     default:
@@ -256,7 +257,11 @@ class Parser {
         this.next();
         return labels;
       }
-      if (t.type === 'identifier' || t.type === 'keyword' || (t.type === 'op' && /^[a-z]/.test(t.text))) {
+      if (
+        t.type === 'identifier' ||
+        t.type === 'keyword' ||
+        (t.type === 'op' && /^[a-z]/.test(t.text))
+      ) {
         this.next();
         labels.push(t.text);
       } else {
@@ -274,7 +279,11 @@ class Parser {
       this.next();
       const operand = this.parseBinary(PRECEDENCE['^']);
       if (operand.kind === 'number') {
-        return { kind: 'number', value: t.text === '-' ? -operand.value : operand.value, pos: t.pos };
+        return {
+          kind: 'number',
+          value: t.text === '-' ? -operand.value : operand.value,
+          pos: t.pos,
+        };
       }
       const type = typeOf(operand);
       if (type !== 'scalar' && type !== 'instant vector') {
@@ -325,7 +334,10 @@ class Parser {
         if (!isName) throw this.unexpected(t);
         if (t.type === 'keyword' && AGGREGATORS.has(word)) {
           const after = this.peek(1);
-          if (after.type === '(' || (after.type === 'keyword' && (after.text === 'by' || after.text === 'without'))) {
+          if (
+            after.type === '(' ||
+            (after.type === 'keyword' && (after.text === 'by' || after.text === 'without'))
+          ) {
             return this.parseAggregate();
           }
         }
@@ -347,7 +359,10 @@ class Parser {
     const n = signature.argTypes.length;
     if (signature.variadic === 0) {
       if (n !== args.length) {
-        throw this.error(nameToken.pos, `expected ${n} argument(s) in call to ${goQuote(name)}, got ${args.length}`);
+        throw this.error(
+          nameToken.pos,
+          `expected ${n} argument(s) in call to ${goQuote(name)}, got ${args.length}`,
+        );
       }
     } else {
       const min = n - 1;
@@ -418,8 +433,10 @@ class Parser {
     readModifier();
     const args = this.parseArgs('aggregation');
     readModifier();
-    if (args.length === 0) throw this.error(opToken.pos, 'no arguments for aggregate expression provided');
-    const withParam = op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values';
+    if (args.length === 0)
+      throw this.error(opToken.pos, 'no arguments for aggregate expression provided');
+    const withParam =
+      op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values';
     const desired = withParam ? 2 : 1;
     if (args.length !== desired) {
       throw this.error(
@@ -446,7 +463,8 @@ class Parser {
           this.next();
           break;
         }
-        if (t.type !== 'identifier') throw this.unexpected(t, 'label matching', 'identifier or "}"');
+        if (t.type !== 'identifier')
+          throw this.unexpected(t, 'label matching', 'identifier or "}"');
         this.next();
         const opTok = this.peek();
         if (opTok.type !== 'op' || !['=', '!=', '=~', '!~'].includes(opTok.text)) {
@@ -476,7 +494,11 @@ class Parser {
     }
     if (name !== undefined) {
       const dup = matchers.find((m) => m.name === '__name__');
-      if (dup) throw this.error(pos, `metric name must not be set twice: ${goQuote(name)} or ${goQuote(dup.value)}`);
+      if (dup)
+        throw this.error(
+          pos,
+          `metric name must not be set twice: ${goQuote(name)} or ${goQuote(dup.value)}`,
+        );
       matchers.push({ name: '__name__', type: '=', value: name });
     } else if (!matchers.some((m) => !matchesEmpty(m))) {
       throw this.error(pos, 'vector selector must contain at least one non-empty matcher');
@@ -502,7 +524,8 @@ class Parser {
     if (t.type !== 'duration') throw this.unexpected(t, context, 'duration');
     this.next();
     const ms = parseDurationMs(t.text);
-    if (ms === undefined) throw this.error(t.pos, `not a valid duration string: ${goQuote(t.text)}`);
+    if (ms === undefined)
+      throw this.error(t.pos, `not a valid duration string: ${goQuote(t.text)}`);
     return { ms, pos: t.pos };
   }
 
@@ -524,7 +547,10 @@ class Parser {
           if (range.ms === 0) throw this.error(range.pos, 'duration must be greater than 0');
           const type = typeOf(expr);
           if (type !== 'instant vector') {
-            throw this.error(expr.pos, `subquery is only allowed on instant vector, got ${internalTypeName(type)} instead`);
+            throw this.error(
+              expr.pos,
+              `subquery is only allowed on instant vector, got ${internalTypeName(type)} instead`,
+            );
           }
           expr = {
             kind: 'subquery',
@@ -539,7 +565,8 @@ class Parser {
           continue;
         }
         this.expect(']', 'matrix selector', '"]"');
-        if (expr.kind !== 'vector') throw this.error(t.pos, 'ranges only allowed for vector selectors');
+        if (expr.kind !== 'vector')
+          throw this.error(t.pos, 'ranges only allowed for vector selectors');
         if (expr.offsetSet) throw this.error(t.pos, 'no offset modifiers allowed before range');
         if (expr.at !== undefined) throw this.error(t.pos, 'no @ modifiers allowed before range');
         if (range.ms === 0) throw this.error(range.pos, 'duration must be greater than 0');
@@ -577,7 +604,8 @@ class Parser {
             '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
           );
         }
-        if (target.at !== undefined) throw this.error(expr.pos, '@ <timestamp> may not be set multiple times');
+        if (target.at !== undefined)
+          throw this.error(expr.pos, '@ <timestamp> may not be set multiple times');
         target.at = at;
         continue;
       }
@@ -628,15 +656,24 @@ class Parser {
     if (matching?.on) {
       for (const l of matching.labels) {
         if (matching.include.includes(l)) {
-          throw this.error(opPos, `label ${goQuote(l)} must not occur in ON and GROUP clause at once`);
+          throw this.error(
+            opPos,
+            `label ${goQuote(l)} must not occur in ON and GROUP clause at once`,
+          );
         }
       }
     }
     if (lt !== 'scalar' && lt !== 'instant vector') {
-      throw this.error(lhs.pos, 'binary expression must contain only scalar and instant vector types');
+      throw this.error(
+        lhs.pos,
+        'binary expression must contain only scalar and instant vector types',
+      );
     }
     if (rt !== 'scalar' && rt !== 'instant vector') {
-      throw this.error(rhs.pos, 'binary expression must contain only scalar and instant vector types');
+      throw this.error(
+        rhs.pos,
+        'binary expression must contain only scalar and instant vector types',
+      );
     }
     if (lt !== 'instant vector' || rt !== 'instant vector') {
       if (matching && matching.labels.length > 0) {
@@ -653,7 +690,10 @@ class Parser {
       }
     }
     if ((lt === 'scalar' || rt === 'scalar') && isSetOperator(op)) {
-      throw this.error(lhs.pos, `set operator ${goQuote(op)} not allowed in binary scalar expression`);
+      throw this.error(
+        lhs.pos,
+        `set operator ${goQuote(op)} not allowed in binary scalar expression`,
+      );
     }
     return { kind: 'binary', op, lhs, rhs, returnBool, matching, pos: lhs.pos };
   }

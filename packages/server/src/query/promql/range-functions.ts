@@ -55,7 +55,8 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   let extrapolateToInterval = sampledInterval;
   extrapolateToInterval +=
     durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
-  extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+  extrapolateToInterval +=
+    durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
   let factor = extrapolateToInterval / sampledInterval;
   if (isRate) factor /= w.rangeMs / 1000;
   return result * factor;
@@ -168,10 +169,16 @@ function varianceOverTime(w: RangeWindow): number {
 
 function holtWinters(w: RangeWindow, sf: number, tf: number): number | undefined {
   if (!(sf > 0 && sf < 1)) {
-    throw new PromQLError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
+    throw new PromQLError(
+      'execution',
+      `invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`,
+    );
   }
   if (!(tf > 0 && tf < 1)) {
-    throw new PromQLError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
+    throw new PromQLError(
+      'execution',
+      `invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`,
+    );
   }
   const { vs, lo, hi } = w;
   const l = hi - lo;
@@ -195,10 +202,7 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
   ['delta', (w) => extrapolatedRate(w, false, false)],
   ['irate', (w) => instantValue(w, true)],
   ['idelta', (w) => instantValue(w, false)],
-  [
-    'deriv',
-    (w) => (w.hi - w.lo < 2 ? undefined : linearRegression(w, w.ts[w.lo]!)[0]),
-  ],
+  ['deriv', (w) => (w.hi - w.lo < 2 ? undefined : linearRegression(w, w.ts[w.lo]!)[0])],
   [
     'predict_linear',
     (w, [duration]) => {
@@ -265,8 +269,5 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
   ['present_over_time', () => 1],
   ['stddev_over_time', (w) => Math.sqrt(varianceOverTime(w))],
   ['stdvar_over_time', varianceOverTime],
-  [
-    'quantile_over_time',
-    (w, [q]) => quantile(q!, Array.from(w.vs.subarray(w.lo, w.hi))),
-  ],
+  ['quantile_over_time', (w, [q]) => quantile(q!, Array.from(w.vs.subarray(w.lo, w.hi)))],
 ]);

@@ -22,7 +22,7 @@ const POSIX_CLASSES: Record<string, string> = {
 };
 
 /** Characters that must stay escaped in a JavaScript `u` regex outside a class. */
-const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
+const JS_SYNTAX = new Set(Array.from('^$\\.*+?()[]{}|/'));
 
 const cache = new Map<string, RegExp>();
 
@@ -34,7 +34,9 @@ export function compileMatcherRegex(pattern: string): RegExp {
   try {
     re = new RegExp(`^(?:${source})$`, `u${flags}`);
   } catch (err) {
-    throw new Error(`${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new Error((err as Error).message.replace(/^Invalid regular expression: /, ''), {
+      cause: err,
+    });
   }
   if (cache.size > 10_000) cache.clear();
   cache.set(pattern, re);
@@ -64,7 +66,7 @@ function translate(pattern: string): { source: string; flags: string } {
       if (n === 'Q') {
         const end = p.indexOf('\\E', i + 1);
         const lit = end < 0 ? p.slice(i + 1) : p.slice(i + 1, end);
-        out += [...lit].map((ch) => escapeLiteral(ch, inClass)).join('');
+        out += Array.from(lit, (ch) => escapeLiteral(ch, inClass)).join('');
         i = end < 0 ? p.length : end + 1;
         continue;
       }
@@ -170,8 +172,8 @@ function translate(pattern: string): { source: string; flags: string } {
 }
 
 function escapeLiteral(ch: string, inClass: boolean): string {
-  if (inClass) return /[\\\]\[^-]/.test(ch) ? `\\${ch}` : ch;
-  return JS_SYNTAX.has(ch) ? `\\${ch}` : ch === '-' ? '-' : /[A-Za-z0-9]/.test(ch) ? ch : ch;
+  if (inClass) return /[\\\][^-]/.test(ch) ? `\\${ch}` : ch;
+  return JS_SYNTAX.has(ch) ? `\\${ch}` : ch;
 }
 
 /** Go's regexp.Expand for label_replace: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
