@@ -177,8 +177,7 @@ export function tokenize(query: string): Token[] {
       push('{', start, '{');
       braceOpen = true;
     } else if (c === '}') {
-      pos++;
-      fail(pos, `unexpected right brace '}'`);
+      fail(start, `unexpected character: '}'`);
     } else if (c === '[') {
       if (bracketOpen) fail(pos, `unexpected left bracket '['`);
       pos++;
@@ -186,8 +185,8 @@ export function tokenize(query: string): Token[] {
       bracketOpen = true;
       push('[', start, '[');
     } else if (c === ']') {
+      if (!bracketOpen) fail(start, `unexpected right bracket ']'`);
       pos++;
-      if (!bracketOpen) fail(pos, `unexpected right bracket ']'`);
       bracketOpen = false;
       push(']', start, ']');
     } else if (c === ':' && bracketOpen) {
@@ -204,7 +203,7 @@ export function tokenize(query: string): Token[] {
     } else if (isDigit(c) || (c === '.' && isDigit(query[pos + 1] ?? ''))) {
       pos = scanNumberOrDuration(query, pos, fail);
       const text = query.slice(start, pos);
-      push(/[a-zA-Z]$/.test(text) && !/^0[xX]/.test(text) ? 'duration' : 'number', start, text);
+      push(/[smhdwy]$/.test(text) && !/^0[xX]/.test(text) ? 'duration' : 'number', start, text);
     } else if (isAlpha(c) || c === ':') {
       if (c === ':' && !bracketOpen) {
         // A leading colon starts a metric name outside brackets.
@@ -286,7 +285,7 @@ function scanNumberOrDuration(
     pos += 2;
     while (pos < query.length && /[0-9a-fA-F]/.test(query[pos]!)) pos++;
     if (pos < query.length && isAlnum(query[pos]!)) {
-      fail(start, `bad number or duration syntax: "${query.slice(start, pos + 1)}"`);
+      fail(start, `bad number or duration syntax: "${query.slice(start, pos)}"`);
     }
     return pos;
   }
@@ -296,7 +295,8 @@ function scanNumberOrDuration(
   if (dm && !isAlnum(query[pos + dm[0].length] ?? '') && query[pos + dm[0].length] !== '.') {
     return pos + dm[0].length;
   }
-  const numberRe = /^(?:[0-9]*\.?[0-9]+|[0-9]+\.)(?:[eE][+-]?[0-9]+)?/;
+  // As Prometheus' scanner: a dangling exponent ("1e", "1e+") is part of the token and fails later.
+  const numberRe = /^(?:[0-9]*\.?[0-9]+|[0-9]+\.)(?:[eE][+-]?[0-9]*)?/;
   const nm = numberRe.exec(query.slice(pos));
   if (nm) pos += nm[0].length;
   const next = query[pos] ?? '';
@@ -309,6 +309,11 @@ function scanNumberOrDuration(
     fail(start, `bad number or duration syntax: "${query.slice(start, pos + 1)}"`);
   }
   return pos;
+}
+
+/** Go's %U: U+0071. */
+function unicodeName(c: string): string {
+  return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Unquote a PromQL string literal as Go's strconv.Unquote does. */
@@ -338,27 +343,33 @@ export function unquoteString(token: Token, query: string): string {
     };
     if (e in simple) out += simple[e]!;
     else if (e === quote) out += e;
-    else if (e === 'x' || e === 'u' || e === 'U') {
-      const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + len);
-      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) {
-        throw new ParseError(token.pos, 'invalid syntax', query);
+    else if (e === 'x' || e === 'u' || e === 'U' || (e >= '0' && e <= '7')) {
+      const octal = e >= '0' && e <= '7';
+      const len = octal ? 3 : e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const digits = octal ? body.slice(i, i + len) : body.slice(i + 1, i + 1 + len);
+      const valid = octal ? /^[0-7]$/ : /^[0-9a-fA-F]$/;
+      for (let d = 0; d < len; d++) {
+        const ch = digits[d] ?? quote;
+        if (!valid.test(ch)) {
+          throw new ParseError(
+            token.pos,
+            `illegal character ${unicodeName(ch)} ${quoteRune(ch)} in escape sequence`,
+            query,
+          );
+        }
       }
-      out +=
-        e === 'x'
-          ? String.fromCharCode(parseInt(hex, 16))
-          : String.fromCodePoint(parseInt(hex, 16));
-      i += len;
-    } else if (e >= '0' && e <= '7') {
-      const oct = body.slice(i, i + 3);
-      if (!/^[0-7]{3}$/.test(oct)) throw new ParseError(token.pos, 'invalid syntax', query);
-      out += String.fromCharCode(parseInt(oct, 8));
-      i += 2;
+      const cp = parseInt(digits, octal ? 8 : 16);
+      if ((octal && cp > 255) || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) {
+        throw new ParseError(token.pos, 'escape sequence is an invalid Unicode code point', query);
+      }
+      out += e === 'x' || octal ? String.fromCharCode(cp) : String.fromCodePoint(cp);
+      i += octal ? len - 1 : len;
     } else {
       const cp = e.codePointAt(0) ?? 0;
+      void cp;
       throw new ParseError(
         token.pos,
-        `unknown escape sequence U+${cp.toString(16).toUpperCase().padStart(4, '0')} ${quoteRune(e)}`,
+        `unknown escape sequence ${unicodeName(e)} ${quoteRune(e)}`,
         query,
       );
     }

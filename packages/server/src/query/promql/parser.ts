@@ -104,7 +104,9 @@ function describe(t: Token): string {
     case 'keyword':
       return AGGREGATORS.has(t.text) ? `<aggr:${t.text}>` : `<${t.text}>`;
     case 'op':
-      return /^[a-z]/.test(t.text) ? `<op:${t.text}>` : goQuote(t.text);
+      return t.text === '=' || t.text === '=~' || t.text === '!~'
+        ? goQuote(t.text)
+        : `<op:${t.text}>`;
     case 'number':
     case 'duration':
     case 'string': {
@@ -423,7 +425,7 @@ class Parser {
     const readModifier = (): void => {
       const m = this.peek();
       if (m.type === 'keyword' && (m.text === 'by' || m.text === 'without')) {
-        if (modifierSeen) throw this.unexpected(m, 'aggregation');
+        if (modifierSeen) throw this.unexpected(m);
         this.next();
         without = m.text === 'without';
         grouping = this.parseGroupingLabels();
@@ -431,6 +433,7 @@ class Parser {
       }
     };
     readModifier();
+    if (this.peek().type !== '(') throw this.unexpected(this.peek(), 'aggregation');
     const args = this.parseArgs('aggregation');
     readModifier();
     if (args.length === 0)
@@ -515,13 +518,13 @@ class Parser {
     };
   }
 
-  private parseDuration(context: string): { ms: number; pos: number } {
+  /** `context` undefined: a range, where Prometheus' lexer demands a duration. */
+  private parseDuration(context?: string, expected = 'duration'): { ms: number; pos: number } {
     const t = this.peek();
-    if (t.type === 'number') {
-      this.next();
-      throw this.error(t.pos, 'missing unit character in duration');
+    if (t.type !== 'duration') {
+      if (context === undefined) throw this.error(t.pos, 'missing unit character in duration');
+      throw this.unexpected(t, context, expected);
     }
-    if (t.type !== 'duration') throw this.unexpected(t, context, 'duration');
     this.next();
     const ms = parseDurationMs(t.text);
     if (ms === undefined)
@@ -534,12 +537,12 @@ class Parser {
       const t = this.peek();
       if (t.type === '[') {
         this.next();
-        const range = this.parseDuration('matrix selector');
+        const range = this.parseDuration();
         if (this.peek().type === ':') {
           this.next();
           let stepMs = 0;
           if (this.peek().type !== ']') {
-            const step = this.parseDuration('subquery selector');
+            const step = this.parseDuration('subquery selector', 'duration or "]"');
             if (step.ms === 0) throw this.error(step.pos, 'duration must be greater than 0');
             stepMs = step.ms;
           }
