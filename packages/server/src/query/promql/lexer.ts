@@ -365,8 +365,6 @@ export function unquoteString(token: Token, query: string): string {
       out += e === 'x' || octal ? String.fromCharCode(cp) : String.fromCodePoint(cp);
       i += octal ? len - 1 : len;
     } else {
-      const cp = e.codePointAt(0) ?? 0;
-      void cp;
       throw new ParseError(
         token.pos,
         `unknown escape sequence ${unicodeName(e)} ${quoteRune(e)}`,
