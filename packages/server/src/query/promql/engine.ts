@@ -23,7 +23,7 @@ import {
   setLabel,
 } from './labels.js';
 import { parseExpr, typeOf } from './parser.js';
-import { RANGE_FUNCTIONS } from './range-functions.js';
+import { RANGE_FUNCTIONS, resetPrefix, type RangeWindow } from './range-functions.js';
 import { compileMatcherRegex, expandTemplate } from './regex.js';
 import type {
   EngineOptions,
@@ -521,16 +521,32 @@ class Evaluation {
     const range = this.eval(e.args[rangeArgIndex]!, grid);
     if (range.type !== 'range') throw new PromQLError('internal', 'expected range vector');
     const out: StepSeries[] = [];
-    const argsAt = (i: number): number[] =>
-      scalarArgs.filter((a): a is Float64Array => a !== undefined).map((a) => a[i]!);
+    const scalarValues = scalarArgs.filter((a): a is Float64Array => a !== undefined);
+    const args: number[] = scalarValues.map(() => 0);
+    const w: RangeWindow = {
+      ts: new Float64Array(0),
+      vs: new Float64Array(0),
+      lo: 0,
+      hi: 0,
+      rangeStartMs: 0,
+      rangeEndMs: 0,
+      rangeMs: range.rangeMs,
+      stepMs: 0,
+      resets: undefined,
+    };
+    const counterFn = name === 'rate' || name === 'increase';
+    const keepName = name === 'last_over_time';
     for (const s of range.series) {
       const values = new Float64Array(grid.n);
       const present = new Uint8Array(grid.n);
       let any = false;
       let lo = 0;
       let hi = 0;
+      w.ts = s.ts;
+      w.vs = s.vs;
+      w.resets = counterFn ? resetPrefix(s.vs) : undefined;
       for (let i = 0; i < grid.n; i++) {
-        const t = gridTime(grid, i);
+        const t = grid.start + i * grid.step;
         const end = (range.atMs ?? t) - range.offsetMs;
         const start = end - range.rangeMs;
         if (range.atMs !== undefined) {
@@ -542,31 +558,20 @@ class Evaluation {
           while (hi < s.ts.length && s.ts[hi]! <= end) hi++;
         }
         if (hi <= lo) continue;
-        const v = fn(
-          {
-            ts: s.ts,
-            vs: s.vs,
-            lo,
-            hi,
-            rangeStartMs: start,
-            rangeEndMs: end,
-            rangeMs: range.rangeMs,
-            stepMs: t,
-          },
-          argsAt(i),
-        );
+        w.lo = lo;
+        w.hi = hi;
+        w.rangeStartMs = start;
+        w.rangeEndMs = end;
+        w.stepMs = t;
+        for (let a = 0; a < args.length; a++) args[a] = scalarValues[a]![i]!;
+        const v = fn(w, args);
         if (v === undefined) continue;
         values[i] = v;
         present[i] = 1;
         any = true;
       }
       this.tick();
-      if (any)
-        out.push({
-          labels: name === 'last_over_time' ? s.labels : dropMetricName(s.labels),
-          values,
-          present,
-        });
+      if (any) out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), values, present });
     }
     const seen = new Set<string>();
     for (const s of out) {

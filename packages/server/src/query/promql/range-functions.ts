@@ -6,18 +6,28 @@
  */
 import { PromQLError } from './types.js';
 
+/** Mutable and reused across steps by the evaluator (no allocation per step). */
 export interface RangeWindow {
-  readonly ts: Float64Array;
-  readonly vs: Float64Array;
-  readonly lo: number;
+  ts: Float64Array;
+  vs: Float64Array;
+  lo: number;
   /** Exclusive. */
-  readonly hi: number;
+  hi: number;
   /** Window boundaries (closed), Unix ms. */
-  readonly rangeStartMs: number;
-  readonly rangeEndMs: number;
-  readonly rangeMs: number;
+  rangeStartMs: number;
+  rangeEndMs: number;
+  rangeMs: number;
   /** The evaluation timestamp of the step (for predict_linear), Unix ms. */
-  readonly stepMs: number;
+  stepMs: number;
+  /** resets[i]: how many k <= i have vs[k] < vs[k-1] (lets counters skip the reset scan). */
+  resets: Int32Array | undefined;
+}
+
+/** The prefix count of counter resets of a series (see RangeWindow.resets). */
+export function resetPrefix(vs: Float64Array): Int32Array {
+  const out = new Int32Array(vs.length);
+  for (let i = 1; i < vs.length; i++) out[i] = out[i - 1]! + (vs[i]! < vs[i - 1]! ? 1 : 0);
+  return out;
 }
 
 export type RangeFunction = (w: RangeWindow, scalarArgs: readonly number[]) => number | undefined;
@@ -35,7 +45,7 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   const count = hi - lo;
   if (count < 2) return undefined;
   let result = vs[hi - 1]! - vs[lo]!;
-  if (isCounter) {
+  if (isCounter && (w.resets === undefined || w.resets[hi - 1]! !== w.resets[lo]!)) {
     let last = 0;
     for (let i = lo; i < hi; i++) {
       const v = vs[i]!;
