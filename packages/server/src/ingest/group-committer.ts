@@ -29,7 +29,13 @@ interface Waiting {
 }
 
 export function itemCount(batch: TenantBatch): number {
-  return (batch.spans?.length ?? 0) + (batch.logs?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+  return (
+    (batch.spans?.length ?? 0) +
+    (batch.logs?.length ?? 0) +
+    (batch.metricPoints?.length ?? 0) +
+    (batch.promSamples?.length ?? 0) +
+    (batch.promExemplars?.length ?? 0)
+  );
 }
 
 /**
