@@ -120,7 +120,7 @@ export class OtlpToPrometheus {
         const labels: [string, string][] = [...resource.targetInfo, ['__name__', 'target_info']];
         if (resource.job !== '') labels.push(['job', resource.job]);
         if (resource.instance !== '') labels.push(['instance', resource.instance]);
-        this.emit(out, dedupeByName(labels), timeMs, 1, stats);
+        this.emit(out, sortLabels(dedupeByName(labels)), timeMs, 1, stats);
         out.addMetadata(
           { metric: 'target_info', type: 'gauge', help: 'Target metadata', unit: '' },
           timeMs,
