@@ -34,7 +34,10 @@ export function itemCount(batch: TenantBatch): number {
     (batch.logs?.length ?? 0) +
     (batch.metricPoints?.length ?? 0) +
     (batch.promSamples?.length ?? 0) +
-    (batch.promExemplars?.length ?? 0)
+    (batch.promExemplars?.length ?? 0) +
+    // Index and metadata rows count too: a metadata-only remote write must still be written.
+    (batch.promSeries?.length ?? 0) +
+    (batch.promMetadata?.length ?? 0)
   );
 }
 
