@@ -275,13 +275,13 @@ export class OtlpToPrometheus {
     value: number,
     stats: ConversionStats,
   ): bigint | null {
-    const id = out.seriesOf(labels);
-    if (id === null) {
+    const series = out.seriesOf(labels);
+    if (series === null) {
       stats.dropped++;
       return null;
     }
-    out.addSample(id, labels, timeMs, value);
-    return id;
+    out.addSample(series, labels, timeMs, value);
+    return series.id;
   }
 }
 

@@ -8,7 +8,7 @@ import type {
 import type { TenantBatch } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { labelsText, metricNameOf } from './series-id.js';
-import type { SeriesRegistry } from './series-registry.js';
+import type { SeriesEntry, SeriesRegistry } from './series-registry.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -22,16 +22,21 @@ export interface MetadataEntry {
 /** Samples and exemplars grow here; the index and metadata rows are few. */
 class GrowableColumns {
   length = 0;
-  seriesId = new BigInt64Array(256);
-  timeMs = new BigInt64Array(256);
-  value = new Float64Array(256);
+  seriesId = new BigInt64Array(1024);
+  timeMs = new BigInt64Array(1024);
+  /** `timeMs` as 32-bit halves (little-endian): integer ms stored without a BigInt each. */
+  private timeWords = new Int32Array(this.timeMs.buffer);
+  value = new Float64Array(1024);
 
   push(seriesId: bigint, timeMs: number, value: number): void {
     if (this.length === this.seriesId.length) this.grow();
-    this.seriesId[this.length] = seriesId;
-    this.timeMs[this.length] = BigInt(timeMs);
-    this.value[this.length] = value;
-    this.length++;
+    const i = this.length++;
+    this.seriesId[i] = seriesId;
+    const ms = Math.trunc(timeMs);
+    const high = Math.floor(ms / 4294967296);
+    this.timeWords[2 * i] = ms - high * 4294967296;
+    this.timeWords[2 * i + 1] = high;
+    this.value[i] = value;
   }
 
   private grow(): void {
@@ -44,6 +49,7 @@ class GrowableColumns {
     value.set(this.value);
     this.seriesId = seriesId;
     this.timeMs = timeMs;
+    this.timeWords = new Int32Array(timeMs.buffer);
     this.value = value;
   }
 }
@@ -57,8 +63,8 @@ export class PromBatchBuilder {
   private readonly samples = new GrowableColumns();
   private readonly exemplarColumns = new GrowableColumns();
   private readonly exemplarLabels: string[] = [];
-  private readonly series: { id: bigint; name: string; labels: string; dayMs: number }[] = [];
-  private readonly seriesKeys = new Set<string>();
+  private readonly series: { entry: SeriesEntry; name: string; labels: string; dayMs: number }[] =
+    [];
   private readonly metadata: (MetadataEntry & { dayMs: number })[] = [];
   private readonly metadataKeys = new Set<string>();
   /** Samples refused because their series id collided with another label set. */
@@ -73,27 +79,32 @@ export class PromBatchBuilder {
     return this.samples.length;
   }
 
-  /** The series id of a label set (sorted by name), registering it; null on a hash collision. */
-  seriesOf(labels: Labels, cacheKey?: string): bigint | null {
-    const id = this.registry.idOf(this.tenant, labels, cacheKey);
-    if (id === null) this.collisions++;
-    return id;
+  /** The series of a label set (sorted by name), registering it; null on a hash collision. */
+  seriesOf(labels: Labels, cacheKey?: string): SeriesEntry | null {
+    const entry = this.registry.entryOf(this.tenant, labels, cacheKey);
+    if (entry === null) this.collisions++;
+    return entry;
   }
 
-  /** The series id a raw cache key maps to, if the registry remembers it. */
-  cachedSeries(cacheKey: string): bigint | undefined {
-    return this.registry.cachedId(this.tenant, cacheKey);
+  /** The series a raw cache key maps to, if the registry remembers it. */
+  cachedSeries(cacheKey: string): SeriesEntry | undefined {
+    return this.registry.cached(this.tenant, cacheKey);
   }
 
-  addSample(seriesId: bigint, labels: Labels | (() => Labels), timeMs: number, value: number) {
-    this.samples.push(seriesId, timeMs, value);
+  /**
+   * Add a sample; the series gets an index row for the sample's UTC day unless one is stored
+   * or already in this batch. `labels` may be a function, called only when a row is written.
+   */
+  addSample(series: SeriesEntry, labels: Labels | (() => Labels), timeMs: number, value: number) {
+    this.samples.push(series.id, timeMs, value);
     const dayMs = Math.floor(timeMs / MS_PER_DAY) * MS_PER_DAY;
-    const key = `${seriesId}@${dayMs}`;
-    if (this.seriesKeys.has(key) || this.registry.isIndexed(this.tenant, seriesId, dayMs)) return;
-    this.seriesKeys.add(key);
+    if (series.indexedDayMs === dayMs) return;
+    if (series.pendingBy === this && series.pendingDayMs === dayMs) return;
+    series.pendingBy = this;
+    series.pendingDayMs = dayMs;
     const resolved = typeof labels === 'function' ? labels() : labels;
     this.series.push({
-      id: seriesId,
+      entry: series,
       name: metricNameOf(resolved),
       labels: labelsText(resolved),
       dayMs,
@@ -128,7 +139,7 @@ export class PromBatchBuilder {
     if (this.series.length > 0) {
       batch.promSeries = {
         length: this.series.length,
-        seriesId: BigInt64Array.from(this.series, (r) => r.id),
+        seriesId: BigInt64Array.from(this.series, (r) => r.entry.id),
         metricName: this.series.map((r) => r.name),
         labels: this.series.map((r) => r.labels),
         dayMs: BigInt64Array.from(this.series, (r) => BigInt(r.dayMs)),
@@ -159,7 +170,10 @@ export class PromBatchBuilder {
 
   /** After a successful commit: the registry need not index these series and metadata again. */
   commitRegistered(): void {
-    for (const row of this.series) this.registry.markIndexed(this.tenant, row.id, row.dayMs);
+    for (const row of this.series) {
+      row.entry.indexedDayMs = row.dayMs;
+      if (row.entry.pendingBy === this) row.entry.pendingBy = undefined;
+    }
     for (const key of this.metadataKeys) this.registry.markMetadata(this.tenant, key);
   }
 }

@@ -47,12 +47,31 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Minimal protobuf wire reader over one buffer; every read is bounds-checked. */
 class Wire {
   pos: number;
+  /** The contents of the last length-delimited field read by `field()`. */
+  fieldStart = 0;
+  fieldEnd = 0;
   constructor(
     readonly buf: Buffer,
     start: number,
-    readonly end: number,
+    public end: number,
   ) {
     this.pos = start;
+  }
+
+  /** Read a message again over [start, end) of the same buffer (no allocation). */
+  reset(start: number, end: number): this {
+    this.pos = start;
+    this.end = end;
+    return this;
+  }
+
+  /** Skip over a length-delimited field, remembering its contents in fieldStart/fieldEnd. */
+  field(): void {
+    const length = this.varint();
+    const start = this.pos;
+    if (length > this.end - start) throw new RemoteWriteDecodeError('length exceeds message');
+    this.fieldStart = start;
+    this.pos = this.fieldEnd = start + length;
   }
 
   /** An unsigned varint as a number (tags, lengths, enums: all far below 2^53). */
@@ -172,28 +191,34 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
   const sampleRanges: number[] = [];
   const exemplarRanges: number[] = [];
   const nowMs = Date.now();
+  const seriesWire = new Wire(buf, 0, 0);
+  const sample = new Wire(buf, 0, 0);
   while (wire.pos < wire.end) {
     const tag = wire.varint();
     if (tag === 0x0a) {
-      const [start, end] = wire.bytes();
+      wire.field();
       labelRanges.length = 0;
       sampleRanges.length = 0;
       exemplarRanges.length = 0;
-      const series = new Wire(buf, start, end);
+      const series = seriesWire.reset(wire.fieldStart, wire.fieldEnd);
       let labelsStart = -1;
       let labelsEnd = -1;
       while (series.pos < series.end) {
         const fieldStart = series.pos;
         const t = series.varint();
         if (t === 0x0a) {
-          const [s, e] = series.bytes();
+          series.field();
           if (labelsStart < 0) labelsStart = fieldStart;
-          labelsEnd = e;
-          labelRanges.push(s, e);
-        } else if (t === 0x12) sampleRanges.push(...series.bytes());
-        else if (t === 0x1a) exemplarRanges.push(...series.bytes());
-        else if (t === 0x22) {
-          series.bytes();
+          labelsEnd = series.fieldEnd;
+          labelRanges.push(series.fieldStart, series.fieldEnd);
+        } else if (t === 0x12) {
+          series.field();
+          sampleRanges.push(series.fieldStart, series.fieldEnd);
+        } else if (t === 0x1a) {
+          series.field();
+          exemplarRanges.push(series.fieldStart, series.fieldEnd);
+        } else if (t === 0x22) {
+          series.field();
           stats.histogramsIgnored++;
         } else series.skip(t & 7);
       }
@@ -202,7 +227,8 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
       // Prometheus sends labels sorted and contiguous: their raw bytes identify the series
       // without decoding them (labels of a known series are decoded only on a cache miss).
       const contiguous = labelsStart >= 0 && labelsEnd - labelsStart === rangesLength(labelRanges);
-      const cacheKey = contiguous ? `raw:${asciiText(buf, labelsStart, labelsEnd)}` : undefined;
+      // (Raw keys start with the label field's tag 0x0a; canonical keys with a label name.)
+      const cacheKey = contiguous ? asciiText(buf, labelsStart, labelsEnd) : undefined;
       let labels: Labels | undefined;
       const resolve = (): Labels => {
         if (!labels) {
@@ -211,18 +237,17 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
         }
         return labels;
       };
-      let id = cacheKey === undefined ? undefined : out.cachedSeries(cacheKey);
-      if (id === undefined) {
-        const resolved = resolve();
-        const fresh = out.seriesOf(resolved, cacheKey);
+      let entry = cacheKey === undefined ? undefined : out.cachedSeries(cacheKey);
+      if (entry === undefined) {
+        const fresh = out.seriesOf(resolve(), cacheKey);
         if (fresh === null) {
           stats.collisions += sampleRanges.length / 2;
           continue;
         }
-        id = fresh;
+        entry = fresh;
       }
       for (let i = 0; i < sampleRanges.length; i += 2) {
-        const sample = new Wire(buf, sampleRanges[i]!, sampleRanges[i + 1]!);
+        sample.reset(sampleRanges[i]!, sampleRanges[i + 1]!);
         let value = 0;
         let timestamp = 0;
         while (sample.pos < sample.end) {
@@ -231,7 +256,7 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
           else if (t === 0x10) timestamp = sample.int64();
           else sample.skip(t & 7);
         }
-        out.addSample(id, resolve, timestamp, value);
+        out.addSample(entry, resolve, timestamp, value);
         stats.samples++;
       }
       for (let i = 0; i < exemplarRanges.length; i += 2) {
@@ -241,12 +266,14 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
         let timestamp = 0;
         while (exemplar.pos < exemplar.end) {
           const t = exemplar.varint();
-          if (t === 0x0a) ranges.push(...exemplar.bytes());
-          else if (t === 0x11) value = exemplar.double();
+          if (t === 0x0a) {
+            exemplar.field();
+            ranges.push(exemplar.fieldStart, exemplar.fieldEnd);
+          } else if (t === 0x11) value = exemplar.double();
           else if (t === 0x18) timestamp = exemplar.int64();
           else exemplar.skip(t & 7);
         }
-        out.addExemplar(id, sortLabels(decodeLabels(buf, ranges)), timestamp, value);
+        out.addExemplar(entry.id, sortLabels(decodeLabels(buf, ranges)), timestamp, value);
         stats.exemplars++;
       }
     } else if (tag === 0x1a) {

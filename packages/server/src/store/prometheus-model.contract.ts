@@ -27,10 +27,10 @@ function batchOf(tenant: TenantId, series: Series[], registry: SeriesRegistry): 
   const builder = new PromBatchBuilder(tenant, registry);
   for (const s of series) {
     const labels = sortLabels(s.labels);
-    const id = builder.seriesOf(labels)!;
-    for (const [t, v] of s.samples) builder.addSample(id, labels, t, v);
+    const series = builder.seriesOf(labels)!;
+    for (const [t, v] of s.samples) builder.addSample(series, labels, t, v);
     for (const [t, v] of s.exemplars ?? []) {
-      builder.addExemplar(id, [['trace_id', `t${t}`]], t, v);
+      builder.addExemplar(series.id, [['trace_id', `t${t}`]], t, v);
     }
     builder.addMetadata(
       { metric: labels.find(([n]) => n === '__name__')![1], type: 'counter', help: 'h', unit: '' },
