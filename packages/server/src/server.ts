@@ -10,6 +10,7 @@ import { GroupCommitter } from './ingest/group-committer.js';
 import type { MetaStore } from './meta/meta-store.js';
 import { openMetaStore } from './meta/open-meta-store.js';
 import { PharosMetrics } from './selfmon/pharos-metrics.js';
+import { PrometheusIngest } from './metrics/prometheus-ingest.js';
 import { DuckDbTelemetryStore } from './store/duckdb/duckdb-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
 
@@ -99,8 +100,18 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     },
   });
   const metrics = new PharosMetrics(() => committer.stats);
+  const prometheus = PrometheusIngest.fromConfig(config);
   let ready = false;
-  const deps: AppDeps = { config, store, committer, logger, metrics, auth, isReady: () => ready };
+  const deps: AppDeps = {
+    config,
+    store,
+    committer,
+    logger,
+    metrics,
+    auth,
+    prometheus,
+    isReady: () => ready,
+  };
 
   const apps: FastifyInstance[] = [];
   const routes: RunningPharos['routes'] = { main: [], otlp: [] };
@@ -123,6 +134,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       committer,
       logger,
       metrics,
+      prometheus,
       ...(auth ? { tenantOf: grpcTenantOf(auth) } : {}),
     });
     const grpcServer = grpc;

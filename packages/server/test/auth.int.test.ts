@@ -374,6 +374,20 @@ const ROUTE_POLICY: Record<string, string> = {
   'GET /api/v1/metrics': 'read',
   'GET /api/v1/metrics/:name': 'read',
   'GET /api/v1/search/explain': 'read',
+  'GET /prometheus/api/v1/query': 'read',
+  'POST /prometheus/api/v1/query': 'read',
+  'GET /prometheus/api/v1/query_range': 'read',
+  'POST /prometheus/api/v1/query_range': 'read',
+  'GET /prometheus/api/v1/series': 'read',
+  'POST /prometheus/api/v1/series': 'read',
+  'GET /prometheus/api/v1/labels': 'read',
+  'POST /prometheus/api/v1/labels': 'read',
+  'GET /prometheus/api/v1/label/:name/values': 'read',
+  'GET /prometheus/api/v1/metadata': 'read',
+  'GET /prometheus/api/v1/query_exemplars': 'read',
+  'POST /prometheus/api/v1/query_exemplars': 'read',
+  'GET /prometheus/api/v1/status/buildinfo': 'read',
+  'POST /prometheus/api/v1/write': 'ingest',
 };
 
 describe('route-by-role matrix', () => {

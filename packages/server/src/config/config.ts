@@ -84,6 +84,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    prometheus: z
+      .object({
+        maxSeriesInMemory: positiveInt
+          .default(1_000_000)
+          .describe(
+            'Series the ingest side remembers (label set → id, indexed days); beyond it the memory starts over',
+          ),
+        maxDeltaSeriesPerTenant: positiveInt
+          .default(100_000)
+          .describe(
+            'Running totals kept per tenant to turn OTLP delta metrics into cumulative ones',
+          ),
+        queryTimeoutMs: positiveInt
+          .default(120_000)
+          .describe('Time budget of one Prometheus API query (query, query_range, series, …)'),
+        maxSeriesPerSelect: positiveInt
+          .default(500_000)
+          .describe('Most series one selector or series request may match'),
+      })
+      .strict()
+      .prefault({}),
     banner: booleanText.default(true).describe('Print where Pharos listens and how to send data'),
     auth: booleanText
       .default(true)

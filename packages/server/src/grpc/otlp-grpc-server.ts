@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
+import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import { exportResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import { DEFAULT_TENANT, type TenantId } from '../tenant.js';
 
@@ -61,6 +62,8 @@ export interface OtlpGrpcDeps {
   committer: GroupCommitter;
   logger: Logger;
   metrics: PharosMetrics;
+  /** Writes OTLP metrics in the Prometheus model too (absent: `metric_points` only). */
+  prometheus?: PrometheusIngest;
   /** The tenant of a call; authentication hooks in here. */
   tenantOf?: (metadata: Metadata) => TenantId | Promise<TenantId>;
 }
@@ -82,7 +85,7 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
     'grpc.max_send_message_length': 1024 * 1024,
   });
   const tenantOf = deps.tenantOf ?? (() => DEFAULT_TENANT);
-  const ingestOptions = ingestOptionsOf(deps.config);
+  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus);
 
   for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
     server.addService(serviceDefinition(signal), {

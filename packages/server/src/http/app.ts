@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { Config } from '../config/config.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
+import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { apiRoutes } from './api-routes.js';
 import { installAuth, installSecurityHeaders } from './auth-hook.js';
@@ -12,6 +13,7 @@ import { handleApiError } from './error-handler.js';
 import { otlpRoutes } from './otlp-routes.js';
 import { authRoutes } from './routes/auth.js';
 import { orgRoutes } from './routes/org.js';
+import { prometheusApiRoutes, remoteWriteRoutes } from './routes/prometheus.js';
 
 export interface AppDeps {
   config: Config;
@@ -19,6 +21,8 @@ export interface AppDeps {
   committer: GroupCommitter;
   logger: Logger;
   metrics: PharosMetrics;
+  /** The Prometheus model's ingest side; absent, metrics are stored as OTLP points only. */
+  prometheus?: PrometheusIngest;
   /**
    * Authentication; null or absent when it is off (`auth: false`). startPharos always sets it;
    * in-process tests that build an app without it get the single-user mode.
@@ -89,6 +93,8 @@ export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(otlpRoutes(deps));
   await app.register(apiRoutes(deps.store), { prefix: '/api/v1' });
   await app.register(accountRoutes(deps), { prefix: '/api/v1' });
+  await app.register(prometheusApiRoutes(deps), { prefix: '/prometheus/api/v1' });
+  await app.register(remoteWriteRoutes(deps), { prefix: '/prometheus/api/v1' });
   return app;
 }
 

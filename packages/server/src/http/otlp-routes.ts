@@ -10,6 +10,7 @@ import {
 import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
 import { exportResponse, statusResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
+import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import { toAppError } from './error-handler.js';
 import { tenantOf } from './tenant.js';
 
@@ -17,6 +18,8 @@ export interface OtlpRouteDeps {
   config: Config;
   committer: GroupCommitter;
   metrics: PharosMetrics;
+  /** Writes OTLP metrics in the Prometheus model too (absent: `metric_points` only). */
+  prometheus?: PrometheusIngest;
 }
 
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
@@ -45,7 +48,7 @@ function encodingOrJson(request: FastifyRequest): OtlpEncoding {
  * (google.rpc.Status in the request's encoding) do not leak into the JSON API.
  */
 export function otlpRoutes(deps: OtlpRouteDeps) {
-  const ingestOptions = ingestOptionsOf(deps.config);
+  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus);
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(

@@ -29,7 +29,16 @@ interface Waiting {
 }
 
 export function itemCount(batch: TenantBatch): number {
-  return (batch.spans?.length ?? 0) + (batch.logs?.length ?? 0) + (batch.metricPoints?.length ?? 0);
+  return (
+    (batch.spans?.length ?? 0) +
+    (batch.logs?.length ?? 0) +
+    (batch.metricPoints?.length ?? 0) +
+    (batch.promSamples?.length ?? 0) +
+    (batch.promExemplars?.length ?? 0) +
+    // Index and metadata rows count too: a metadata-only remote write must still be written.
+    (batch.promSeries?.length ?? 0) +
+    (batch.promMetadata?.length ?? 0)
+  );
 }
 
 /**

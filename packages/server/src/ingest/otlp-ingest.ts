@@ -10,6 +10,8 @@ import {
   decodeTracesProtobuf,
 } from '../otlp/decode.js';
 import type { AttributeLimits } from '../otlp/attribute-limits.js';
+import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
+import type { PromBatchBuilder } from '../metrics/prom-batch-builder.js';
 import type { LimitedAttributes, Rejections } from '../telemetry/batches.js';
 import type { TenantId } from '../tenant.js';
 import type { TenantBatch } from '../store/telemetry-store.js';
@@ -27,15 +29,21 @@ export interface IngestResult {
 /** Limits every ingested request is decoded under (from `ingest.*` in the config). */
 export interface IngestOptions {
   attributeLimits: AttributeLimits;
+  /**
+   * When set, OTLP metrics are also written in the Prometheus model (series, samples,
+   * exemplars, metadata) in the same commit as their `metric_points` rows.
+   */
+  prometheus?: PrometheusIngest;
 }
 
 /** The ingest options the configuration asks for. */
-export function ingestOptionsOf(config: Config): IngestOptions {
+export function ingestOptionsOf(config: Config, prometheus?: PrometheusIngest): IngestOptions {
   return {
     attributeLimits: {
       maxAttributes: config.ingest.maxAttributesPerItem,
       maxValueLength: config.ingest.maxAttributeValueLength,
     },
+    ...(prometheus ? { prometheus } : {}),
   };
 }
 
@@ -46,7 +54,8 @@ function decode(
   tenant: TenantId,
   receivedAt: bigint,
   limits: AttributeLimits,
-): IngestResult & { batch: TenantBatch } {
+  prometheus: PrometheusIngest | undefined,
+): IngestResult & { batch: TenantBatch; promBuilder?: PromBatchBuilder } {
   if (signal === 'traces') {
     const { spans, rejected, limited } =
       encoding === 'json'
@@ -65,7 +74,17 @@ function decode(
     encoding === 'json'
       ? decodeMetricsJson(body.toString('utf8'), receivedAt, limits)
       : decodeMetricsProtobuf(body, receivedAt, limits);
-  return { batch: { tenant, metricPoints: points }, accepted: points.length, rejected, limited };
+  if (!prometheus) {
+    return { batch: { tenant, metricPoints: points }, accepted: points.length, rejected, limited };
+  }
+  const converted = prometheus.fromOtlp(tenant, points);
+  return {
+    batch: { ...converted.batch, metricPoints: points },
+    promBuilder: converted.builder,
+    accepted: points.length,
+    rejected,
+    limited,
+  };
 }
 
 /**
@@ -86,11 +105,20 @@ export async function ingestOtlp(
   const receivedAt = BigInt(Date.now()) * 1_000_000n;
   let decoded;
   try {
-    decoded = decode(signal, encoding, body, tenant, receivedAt, options.attributeLimits);
+    decoded = decode(
+      signal,
+      encoding,
+      body,
+      tenant,
+      receivedAt,
+      options.attributeLimits,
+      options.prometheus,
+    );
   } catch (error) {
     if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
     throw error;
   }
   await committer.submit(decoded.batch);
+  decoded.promBuilder?.commitRegistered();
   return { accepted: decoded.accepted, rejected: decoded.rejected, limited: decoded.limited };
 }

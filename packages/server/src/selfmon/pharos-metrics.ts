@@ -4,6 +4,17 @@ import type { OtlpSignal } from '../ingest/otlp-response.js';
 
 export type IngestProtocol = 'http' | 'grpc';
 
+export interface RemoteWriteOutcome {
+  status: number;
+  samples: number;
+  exemplars: number;
+  bytes: number;
+  /** Samples refused for a series id collision. */
+  collisions?: number;
+  /** Native histogram samples, not stored. */
+  histogramsIgnored?: number;
+}
+
 export interface IngestOutcome {
   /** HTTP status of the answer (gRPC calls report the equivalent HTTP status). */
   status: number;
@@ -27,6 +38,9 @@ export class PharosMetrics {
   private readonly items: Counter<'signal' | 'protocol' | 'outcome'>;
   private readonly bytes: Counter<'protocol'>;
   private readonly limitedAttributes: Counter<'signal' | 'protocol' | 'kind'>;
+  private readonly remoteWriteRequests: Counter<'status'>;
+  private readonly remoteWriteItems: Counter<'kind' | 'outcome'>;
+  private readonly remoteWriteBytes: Counter;
   readonly commitDuration: Histogram;
   readonly commitItems: Histogram;
   readonly failedCommits: Counter;
@@ -55,6 +69,23 @@ export class PharosMetrics {
       name: 'pharos_ingest_attributes_limited_total',
       help: 'Attributes dropped beyond ingest.maxAttributesPerItem (kind="dropped") and values cut to ingest.maxAttributeValueLength (kind="truncated")',
       labelNames: ['signal', 'protocol', 'kind'],
+      registers: [this.registry],
+    });
+    this.remoteWriteRequests = new Counter({
+      name: 'pharos_remote_write_requests_total',
+      help: 'Prometheus remote write requests answered, by HTTP status',
+      labelNames: ['status'],
+      registers: [this.registry],
+    });
+    this.remoteWriteItems = new Counter({
+      name: 'pharos_remote_write_items_total',
+      help: 'Remote write samples and exemplars: accepted (committed), rejected (series id collision) or ignored (native histograms)',
+      labelNames: ['kind', 'outcome'],
+      registers: [this.registry],
+    });
+    this.remoteWriteBytes = new Counter({
+      name: 'pharos_remote_write_received_bytes_total',
+      help: 'Remote write body bytes received (snappy-compressed)',
       registers: [this.registry],
     });
     this.commitDuration = new Histogram({
@@ -105,6 +136,26 @@ export class PharosMetrics {
     const truncated = outcome.valuesTruncated ?? 0;
     if (truncated > 0)
       this.limitedAttributes.inc({ signal, protocol, kind: 'truncated' }, truncated);
+  }
+
+  recordRemoteWrite(outcome: RemoteWriteOutcome): void {
+    this.remoteWriteRequests.inc({ status: String(outcome.status) });
+    this.remoteWriteBytes.inc(outcome.bytes);
+    if (outcome.samples > 0) {
+      this.remoteWriteItems.inc({ kind: 'sample', outcome: 'accepted' }, outcome.samples);
+    }
+    if (outcome.exemplars > 0) {
+      this.remoteWriteItems.inc({ kind: 'exemplar', outcome: 'accepted' }, outcome.exemplars);
+    }
+    if ((outcome.collisions ?? 0) > 0) {
+      this.remoteWriteItems.inc({ kind: 'sample', outcome: 'rejected' }, outcome.collisions);
+    }
+    if ((outcome.histogramsIgnored ?? 0) > 0) {
+      this.remoteWriteItems.inc(
+        { kind: 'histogram', outcome: 'ignored' },
+        outcome.histogramsIgnored,
+      );
+    }
   }
 
   recordCommit(items: number, seconds: number, ok: boolean): void {

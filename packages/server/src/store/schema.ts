@@ -1,4 +1,10 @@
 import type { LogBatch, MetricPointBatch, SpanBatch } from '../telemetry/batches.js';
+import type {
+  PromExemplarBatch,
+  PromMetadataBatch,
+  PromSampleBatch,
+  PromSeriesBatch,
+} from '../telemetry/prom-batches.js';
 
 /**
  * The stored columns of each signal, in one dialect-neutral list that drives table creation,
@@ -113,15 +119,99 @@ export const METRIC_POINT_COLUMNS: readonly ColumnDef<MetricPointBatch>[] = [
   col('flags', 'uint32', (b) => b.flags),
 ];
 
-export type Signal = 'spans' | 'logs' | 'metric_points';
-export const SIGNALS: readonly Signal[] = ['spans', 'logs', 'metric_points'];
+/** The Prometheus model (docs/adr/0004-metrics-model.md); times are Unix milliseconds. */
+export const PROM_SERIES_COLUMNS: readonly ColumnDef<PromSeriesBatch>[] = [
+  col('series_id', 'int64', (b) => b.seriesId),
+  col('metric_name', 'string', (b) => b.metricName),
+  col('labels', 'string', (b) => b.labels),
+  col('day_ms', 'int64', (b) => b.dayMs),
+];
+
+export const PROM_SAMPLE_COLUMNS: readonly ColumnDef<PromSampleBatch>[] = [
+  col('series_id', 'int64', (b) => b.seriesId),
+  col('time_ms', 'int64', (b) => b.timeMs),
+  col('value', 'float64', (b) => b.value),
+];
+
+export const PROM_EXEMPLAR_COLUMNS: readonly ColumnDef<PromExemplarBatch>[] = [
+  col('series_id', 'int64', (b) => b.seriesId),
+  col('time_ms', 'int64', (b) => b.timeMs),
+  col('value', 'float64', (b) => b.value),
+  col('labels', 'string', (b) => b.labels),
+];
+
+export const PROM_METADATA_COLUMNS: readonly ColumnDef<PromMetadataBatch>[] = [
+  col('metric_name', 'string', (b) => b.metricName),
+  col('metric_type', 'string', (b) => b.metricType),
+  col('help', 'string', (b) => b.help),
+  col('unit', 'string', (b) => b.unit),
+  col('day_ms', 'int64', (b) => b.dayMs),
+];
+
+export type Signal =
+  | 'spans'
+  | 'logs'
+  | 'metric_points'
+  | 'prom_series'
+  | 'prom_samples'
+  | 'prom_exemplars'
+  | 'prom_metadata';
+export const SIGNALS: readonly Signal[] = [
+  'spans',
+  'logs',
+  'metric_points',
+  'prom_series',
+  'prom_samples',
+  'prom_exemplars',
+  'prom_metadata',
+];
 
 /** The column that places a row in time (and so in a day partition). */
 export const TIME_COLUMN: Record<Signal, string> = {
   spans: 'start_time_unix_nano',
   logs: 'time_unix_nano',
   metric_points: 'time_unix_nano',
+  prom_series: 'day_ms',
+  prom_samples: 'time_ms',
+  prom_exemplars: 'time_ms',
+  prom_metadata: 'day_ms',
 };
+
+/** Units of the time column per day: nanoseconds for OTLP signals, milliseconds for Prometheus'. */
+export const TIME_UNITS_PER_DAY: Record<Signal, bigint> = {
+  spans: 86_400_000_000_000n,
+  logs: 86_400_000_000_000n,
+  metric_points: 86_400_000_000_000n,
+  prom_series: 86_400_000n,
+  prom_samples: 86_400_000n,
+  prom_exemplars: 86_400_000n,
+  prom_metadata: 86_400_000n,
+};
+
+/**
+ * A nanosecond range in a signal's time unit: [from, to) widened outward to whole units. For the
+ * day-keyed Prometheus index and metadata, widened to whole UTC days (a row stands for its day).
+ */
+export function timeBoundsOf(
+  signal: Signal,
+  fromNs: bigint,
+  toNs: bigint,
+): { from: bigint; to: bigint } {
+  const perDay = TIME_UNITS_PER_DAY[signal];
+  const nsPerUnit = NS_PER_DAY / perDay;
+  let from = floorDiv(fromNs, nsPerUnit);
+  let to = -floorDiv(-toNs, nsPerUnit);
+  if (signal === 'prom_series' || signal === 'prom_metadata') {
+    from = floorDiv(from, perDay) * perDay;
+    to = -floorDiv(-to, perDay) * perDay;
+  }
+  return { from, to };
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
 
 /**
  * Sort order of sealed data. Spans are sorted by trace id (as Tempo does) so that a trace's spans
@@ -132,6 +222,12 @@ export const SEAL_ORDER: Record<Signal, readonly string[]> = {
   spans: ['trace_id', 'start_time_unix_nano'],
   logs: ['service_name', 'time_unix_nano'],
   metric_points: ['metric_name', 'service_name', 'attributes', 'time_unix_nano'],
+  prom_series: ['metric_name', 'series_id'],
+  // Series id then time: one series' samples are contiguous (delta-encoded time, similar
+  // values), and row-group statistics on series_id skip the other series.
+  prom_samples: ['series_id', 'time_ms'],
+  prom_exemplars: ['series_id', 'time_ms'],
+  prom_metadata: ['metric_name'],
 };
 
 /** Rows per Parquet row group: small for spans, so a trace-id lookup reads little. */
@@ -139,6 +235,21 @@ export const SEAL_ROW_GROUP_SIZE: Record<Signal, number> = {
   spans: 16_384,
   logs: 100_000,
   metric_points: 100_000,
+  prom_series: 100_000,
+  prom_samples: 1_000_000,
+  prom_exemplars: 100_000,
+  prom_metadata: 100_000,
+};
+
+/** Rows sealed from the hot table once per part (the day-keyed index is written distinct). */
+export const SEAL_DISTINCT: Record<Signal, boolean> = {
+  spans: false,
+  logs: false,
+  metric_points: false,
+  prom_series: true,
+  prom_samples: false,
+  prom_exemplars: false,
+  prom_metadata: true,
 };
 
 export const NS_PER_DAY = 86_400_000_000_000n;

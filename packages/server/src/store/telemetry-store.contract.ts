@@ -7,6 +7,7 @@ import {
   type SpanRow,
 } from '../telemetry/batch-from-rows.js';
 import { formatDay } from './days.js';
+import { describePrometheusModelContract } from './prometheus-model.contract.js';
 import { NS_PER_DAY } from './schema.js';
 import { sql } from './sql.js';
 import type { TelemetryStore, TimeRange } from './telemetry-store.js';
@@ -348,4 +349,5 @@ export function describeTelemetryStoreContract(name: string, harness: StoreHarne
       expect(await countSpans(store, A)).toBe(1);
     });
   });
+  describePrometheusModelContract(name, harness);
 }

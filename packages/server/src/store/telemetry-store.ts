@@ -1,5 +1,11 @@
 import type { TenantId } from '../tenant.js';
 import type { LogBatch, MetricPointBatch, SpanBatch } from '../telemetry/batches.js';
+import type {
+  PromExemplarBatch,
+  PromMetadataBatch,
+  PromSampleBatch,
+  PromSeriesBatch,
+} from '../telemetry/prom-batches.js';
 import type { Signal } from './schema.js';
 import type { SqlFragment, SqlRenderer } from './sql.js';
 
@@ -9,6 +15,11 @@ export interface TenantBatch {
   spans?: SpanBatch;
   logs?: LogBatch;
   metricPoints?: MetricPointBatch;
+  /** The Prometheus model (docs/adr/0004-metrics-model.md), written with the rest atomically. */
+  promSeries?: PromSeriesBatch;
+  promSamples?: PromSampleBatch;
+  promExemplars?: PromExemplarBatch;
+  promMetadata?: PromMetadataBatch;
 }
 
 /** Half-open interval [fromNs, toNs) of Unix nanoseconds. */
@@ -79,6 +90,8 @@ export interface Dialect {
    * HUGEINT, which makes comparisons and divisions with int64 columns many times slower).
    */
   int64(value: bigint | number): SqlFragment;
+  /** The values of `expr` as an array ordered by `by` (ascending), as an aggregate. */
+  orderedList(expr: SqlFragment, by: SqlFragment): SqlFragment;
 }
 
 /** A day of one tenant's data for one signal, as stored. */

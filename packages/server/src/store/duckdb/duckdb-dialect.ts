@@ -41,4 +41,5 @@ export const duckDbDialect: Dialect = {
   attributeStringAt: (column: SqlFragment, keyExpr: SqlFragment) =>
     sql`json_extract_string(${column}, '/' || replace(replace(${keyExpr}, '~', '~0'), '/', '~1'))`,
   int64: (value: bigint | number) => sql`CAST(${BigInt(value)} AS BIGINT)`,
+  orderedList: (expr: SqlFragment, by: SqlFragment) => sql`list(${expr} ORDER BY ${by})`,
 };

@@ -20,12 +20,18 @@ import { dayOfNs, formatDay, parseDay } from '../days.js';
 import {
   LOG_COLUMNS,
   METRIC_POINT_COLUMNS,
-  NS_PER_DAY,
+  PROM_EXEMPLAR_COLUMNS,
+  PROM_METADATA_COLUMNS,
+  PROM_SAMPLE_COLUMNS,
+  PROM_SERIES_COLUMNS,
+  SEAL_DISTINCT,
   SEAL_ORDER,
   SEAL_ROW_GROUP_SIZE,
   SIGNALS,
   SPAN_COLUMNS,
   TIME_COLUMN,
+  TIME_UNITS_PER_DAY,
+  timeBoundsOf,
   type ColumnDef,
   type Signal,
 } from '../schema.js';
@@ -45,6 +51,7 @@ import type {
 } from '../telemetry-store.js';
 import { Mutex } from '../../util/mutex.js';
 import { Pool } from '../../util/pool.js';
+import { appendNumericChunks } from './append-chunks.js';
 import { appendBatch } from './append-rows.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
@@ -76,6 +83,10 @@ const COLUMNS: Record<Signal, readonly Pick<ColumnDef<never>, 'name' | 'type'>[]
   spans: SPAN_COLUMNS,
   logs: LOG_COLUMNS,
   metric_points: METRIC_POINT_COLUMNS,
+  prom_series: PROM_SERIES_COLUMNS,
+  prom_samples: PROM_SAMPLE_COLUMNS,
+  prom_exemplars: PROM_EXEMPLAR_COLUMNS,
+  prom_metadata: PROM_METADATA_COLUMNS,
 };
 
 function columnList(signal: Signal): SqlFragment {
@@ -86,9 +97,22 @@ function columnList(signal: Signal): SqlFragment {
 }
 
 function batchLength(batch: TenantBatch, signal: Signal): number {
-  if (signal === 'spans') return batch.spans?.length ?? 0;
-  if (signal === 'logs') return batch.logs?.length ?? 0;
-  return batch.metricPoints?.length ?? 0;
+  switch (signal) {
+    case 'spans':
+      return batch.spans?.length ?? 0;
+    case 'logs':
+      return batch.logs?.length ?? 0;
+    case 'metric_points':
+      return batch.metricPoints?.length ?? 0;
+    case 'prom_series':
+      return batch.promSeries?.length ?? 0;
+    case 'prom_samples':
+      return batch.promSamples?.length ?? 0;
+    case 'prom_exemplars':
+      return batch.promExemplars?.length ?? 0;
+    case 'prom_metadata':
+      return batch.promMetadata?.length ?? 0;
+  }
 }
 
 function appendSignal(appender: DuckDBAppender, signal: Signal, batch: TenantBatch, seq: bigint) {
@@ -98,10 +122,40 @@ function appendSignal(appender: DuckDBAppender, signal: Signal, batch: TenantBat
     appendBatch(appender, LOG_COLUMNS, batch.logs, batch.tenant, seq);
   } else if (signal === 'metric_points' && batch.metricPoints) {
     appendBatch(appender, METRIC_POINT_COLUMNS, batch.metricPoints, batch.tenant, seq);
+  } else if (signal === 'prom_series' && batch.promSeries) {
+    appendBatch(appender, PROM_SERIES_COLUMNS, batch.promSeries, batch.tenant, seq);
+  } else if (signal === 'prom_samples' && batch.promSamples) {
+    const samples = batch.promSamples;
+    appendNumericChunks(
+      appender,
+      batch.tenant,
+      samples.length,
+      { int64: [samples.seriesId, samples.timeMs], float64: [samples.value] },
+      seq,
+    );
+  } else if (signal === 'prom_exemplars' && batch.promExemplars) {
+    appendBatch(appender, PROM_EXEMPLAR_COLUMNS, batch.promExemplars, batch.tenant, seq);
+  } else if (signal === 'prom_metadata' && batch.promMetadata) {
+    appendBatch(appender, PROM_METADATA_COLUMNS, batch.promMetadata, batch.tenant, seq);
   }
 }
 
 const HOT_CHECKPOINT_THRESHOLD = '512MB';
+
+/**
+ * Extra Parquet options per signal. Samples use format version 2 (DELTA_BINARY_PACKED for the
+ * sorted series ids and times, BYTE_STREAM_SPLIT for values) and a higher zstd level: see the
+ * bytes-per-sample figures in docs/adr/0004-metrics-model.md.
+ */
+const PARQUET_EXTRA: Record<Signal, string> = {
+  spans: '',
+  logs: '',
+  metric_points: '',
+  prom_series: '',
+  prom_samples: ', PARQUET_VERSION V2, COMPRESSION_LEVEL 9',
+  prom_exemplars: '',
+  prom_metadata: '',
+};
 
 /** Parts smaller than this are candidates for merging. */
 const SMALL_PART_BYTES = 64 * 1024 * 1024;
@@ -367,8 +421,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       ', ',
     );
     const time = ident(TIME_COLUMN[signal]);
-    const where = range
-      ? sql`tenant = ${tenant} AND ${time} >= ${range.fromNs} AND ${time} < ${range.toNs}`
+    const bounds = range ? timeBoundsOf(signal, range.fromNs, range.toNs) : null;
+    const where = bounds
+      ? sql`tenant = ${tenant} AND ${time} >= ${bounds.from} AND ${time} < ${bounds.to}`
       : sql`tenant = ${tenant}`;
     const selects = [sql`SELECT ${columns} FROM ${hotTable(signal)} WHERE ${where}`];
     const whole: string[] = [];
@@ -393,7 +448,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   async listPartitions(tenant: TenantId): Promise<DayPartition[]> {
     const hotDays = SIGNALS.map(
       (s) =>
-        sql`SELECT ${s} AS signal, CAST(${ident(TIME_COLUMN[s])} // ${NS_PER_DAY} AS INTEGER) AS day, count(*) AS row_count, 0 AS bytes FROM ${hotTable(s)} WHERE tenant = ${tenant} GROUP BY ALL`,
+        sql`SELECT ${s} AS signal, CAST(${ident(TIME_COLUMN[s])} // ${TIME_UNITS_PER_DAY[s]} AS INTEGER) AS day, count(*) AS row_count, 0 AS bytes FROM ${hotTable(s)} WHERE tenant = ${tenant} GROUP BY ALL`,
     );
     const rows = await this.readers.use((connection) =>
       this.rows(
@@ -439,7 +494,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const upTo = this.seq;
     const written: NewPart[] = [];
     for (const signal of SIGNALS) {
-      const dayExpr = sql`CAST(${ident(TIME_COLUMN[signal])} // ${NS_PER_DAY} AS INTEGER)`;
+      const dayExpr = sql`CAST(${ident(TIME_COLUMN[signal])} // ${TIME_UNITS_PER_DAY[signal]} AS INTEGER)`;
       const groups = await this.rows(
         this.maintenance,
         sql`SELECT tenant, ${dayExpr} AS day, count(*) AS n FROM ${hotTable(signal)} WHERE _seq <= ${upTo} GROUP BY ALL`,
@@ -447,13 +502,14 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       for (const group of groups) {
         const tenant = group.tenant as TenantId;
         const day = Number(group.day);
-        const rows = Number(group.n);
         const file = this.files.newPartPath(signal, tenant, day);
+        const distinct = SEAL_DISTINCT[signal] ? raw('DISTINCT ') : raw('');
         const bytes = await this.writeParquet(
           file,
-          sql`SELECT tenant, ${columnList(signal)} FROM ${hotTable(signal)} WHERE _seq <= ${upTo} AND tenant = ${tenant} AND ${dayExpr} = ${day}`,
+          sql`SELECT ${distinct}tenant, ${columnList(signal)} FROM ${hotTable(signal)} WHERE _seq <= ${upTo} AND tenant = ${tenant} AND ${dayExpr} = ${day}`,
           signal,
         );
+        const rows = SEAL_DISTINCT[signal] ? await this.parquetRows(file) : Number(group.n);
         const blockIndex = await this.blockIndex.build(
           this.maintenance,
           this.files.absolute(file),
@@ -498,16 +554,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       const day = Number(group.day);
       const sources = group.paths as string[];
       const file = this.files.newPartPath(signal, tenant, day);
+      const distinct = SEAL_DISTINCT[signal] ? raw('DISTINCT ') : raw('');
       const bytes = await this.writeParquet(
         file,
-        sql`SELECT tenant, ${columnList(signal)} FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
+        sql`SELECT ${distinct}tenant, ${columnList(signal)} FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
         signal,
       );
+      const rows = SEAL_DISTINCT[signal] ? await this.parquetRows(file) : Number(group.n);
       const blockIndex = await this.blockIndex.build(
         this.maintenance,
         this.files.absolute(file),
         signal,
-        Number(group.n),
+        rows,
       );
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
@@ -517,7 +575,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             tenant,
             day,
             path: file,
-            rows: Number(group.n),
+            rows,
             bytes,
             blockIndex,
           });
@@ -565,9 +623,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         );
         for (const signal of SIGNALS) {
           const time = ident(TIME_COLUMN[signal]);
+          const perDay = TIME_UNITS_PER_DAY[signal];
           await this.exec(
             this.writer,
-            sql`DELETE FROM ${hotTable(signal)} WHERE tenant = ${tenant} AND ${time} >= ${BigInt(day) * NS_PER_DAY} AND ${time} < ${BigInt(day + 1) * NS_PER_DAY}`,
+            sql`DELETE FROM ${hotTable(signal)} WHERE tenant = ${tenant} AND ${time} >= ${BigInt(day) * perDay} AND ${time} < ${BigInt(day + 1) * perDay}`,
           );
         }
         await this.writer.run('COMMIT');
@@ -611,7 +670,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const rowGroup = indexed ? BLOCK_ROWS : SEAL_ROW_GROUP_SIZE[signal];
     await this.exec(
       this.maintenance,
-      sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))})`,
+      sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))}${raw(PARQUET_EXTRA[signal])})`,
     );
     return this.files.publish(tmp, file);
   }
@@ -623,6 +682,14 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null})`,
     );
     if (part.blockIndex) await this.blockIndex.record(this.writer, part.path, part.blockIndex);
+  }
+
+  private async parquetRows(file: string): Promise<number> {
+    const [row] = await this.rows(
+      this.maintenance,
+      sql`SELECT count(*) AS n FROM read_parquet(${this.files.absolute(file)})`,
+    );
+    return Number(row?.n);
   }
 
   async ping(): Promise<void> {

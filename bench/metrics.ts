@@ -1,0 +1,421 @@
+/**
+ * bench:metrics — Prometheus remote write ingest and dashboard queries against a real Pharos
+ * process.
+ *
+ *   npm run bench:metrics -- [--series 10000] [--hours 24] [--step 15] [--concurrency 4]
+ *                            [--repeat 15]
+ *
+ * 1. Starts `pharos start` (auth off) on a fresh data directory.
+ * 2. Sends `--hours` of data at `--step` seconds for `--series` active series (counters, gauges
+ *    and classic histograms across 20 services) through POST /prometheus/api/v1/write, one
+ *    snappy-compressed WriteRequest per timestamp holding every series (the client encodes on
+ *    the fly, on the same machine), `--concurrency` requests in flight.
+ * 3. Stops the server, seals everything into Parquet parts and reports bytes per sample.
+ * 4. Restarts on the same data and times typical dashboard queries through
+ *    /prometheus/api/v1/query_range over 1 h, 2 h and 24 h (the last at 60 s steps).
+ *
+ * Prints a human summary on stderr and one JSON line on stdout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { compressSync } from 'snappy';
+
+const { values: args } = parseArgs({
+  options: {
+    series: { type: 'string', default: '10000' },
+    hours: { type: 'string', default: '24' },
+    step: { type: 'string', default: '15' },
+    concurrency: { type: 'string', default: '4' },
+    repeat: { type: 'string', default: '15' },
+  },
+});
+const SERIES = Number(args.series);
+const HOURS = Number(args.hours);
+const STEP_MS = Number(args.step) * 1000;
+const CONCURRENCY = Number(args.concurrency);
+const REPEAT = Number(args.repeat);
+
+// ---------------------------------------------------------------- the data set
+
+const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '1', '+Inf'];
+type Kind = 'counter' | 'gauge' | 'bucket' | 'sum' | 'count';
+interface BenchSeries {
+  kind: Kind;
+  /** The TimeSeries' label fields, pre-encoded. */
+  labelBytes: Buffer;
+  value: number;
+  le: number;
+}
+
+function encodeLabel(name: string, value: string): Buffer {
+  const n = Buffer.from(name);
+  const v = Buffer.from(value);
+  const inner = Buffer.concat([Buffer.from([0x0a, n.length]), n, Buffer.from([0x12, v.length]), v]);
+  return Buffer.concat([Buffer.from([0x0a, inner.length]), inner]);
+}
+
+function makeSeries(labels: Record<string, string>, kind: Kind, le = 0): BenchSeries {
+  const sorted = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    kind,
+    labelBytes: Buffer.concat(sorted.map(([n, v]) => encodeLabel(n, v))),
+    value: 0,
+    le,
+  };
+}
+
+/** Groups of 12 series: a counter, a gauge, a histogram of 8 buckets with _sum and _count. */
+function dataSet(count: number): BenchSeries[] {
+  const all: BenchSeries[] = [];
+  for (let g = 0; all.length < count; g++) {
+    const service = `svc-${g % 20}`;
+    const instance = `i-${Math.floor(g / 20)}`;
+    const route = `/route/${g % 7}`;
+    const common = { service, instance, job: 'bench' };
+    all.push(
+      makeSeries({ __name__: 'bench_requests_total', ...common, route, code: '200' }, 'counter'),
+    );
+    all.push(makeSeries({ __name__: 'bench_memory_bytes', ...common }, 'gauge'));
+    BUCKETS.forEach((le, i) => {
+      all.push(
+        makeSeries({ __name__: 'bench_latency_seconds_bucket', ...common, route, le }, 'bucket', i),
+      );
+    });
+    all.push(makeSeries({ __name__: 'bench_latency_seconds_sum', ...common, route }, 'sum'));
+    all.push(makeSeries({ __name__: 'bench_latency_seconds_count', ...common, route }, 'count'));
+  }
+  return all.slice(0, count);
+}
+
+/** A small deterministic PRNG (xorshift32): values vary like real ones, runs repeat. */
+let prngState = 0x9e3779b9;
+function random(): number {
+  prngState ^= prngState << 13;
+  prngState ^= prngState >>> 17;
+  prngState ^= prngState << 5;
+  return (prngState >>> 0) / 4294967296;
+}
+
+function advance(series: BenchSeries[]): void {
+  let latencyCount = 0;
+  for (const s of series) {
+    switch (s.kind) {
+      case 'counter':
+        s.value += Math.floor(random() * 40);
+        break;
+      case 'gauge':
+        // A random walk around 500 MB, in whole bytes.
+        s.value = Math.max(0, (s.value || 500e6) + Math.round((random() - 0.5) * 1e6));
+        break;
+      case 'bucket':
+        // Cumulative buckets: each higher bucket at least as large as the one below.
+        if (s.le === 0) latencyCount = 0;
+        latencyCount += Math.floor(random() * 6);
+        s.value += latencyCount;
+        latencyCount = s.value;
+        break;
+      case 'sum':
+        s.value += random() * 2;
+        break;
+      case 'count':
+        s.value = latencyCount;
+        break;
+    }
+  }
+}
+
+function varint(buf: Buffer, pos: number, value: number): number {
+  let v = value;
+  while (v >= 0x80) {
+    buf[pos++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+/** One WriteRequest with every series' sample at `timestampMs`. */
+function encodeRequest(series: BenchSeries[], timestampMs: number, scratch: Buffer): Buffer {
+  let pos = 0;
+  for (const s of series) {
+    const sampleLen = 1 + 8 + 1 + varintSize(timestampMs);
+    const tsLen = s.labelBytes.length + 2 + sampleLen;
+    scratch[pos++] = 0x0a;
+    pos = varint(scratch, pos, tsLen);
+    s.labelBytes.copy(scratch, pos);
+    pos += s.labelBytes.length;
+    scratch[pos++] = 0x12;
+    scratch[pos++] = sampleLen;
+    scratch[pos++] = 0x09;
+    scratch.writeDoubleLE(s.value, pos);
+    pos += 8;
+    scratch[pos++] = 0x10;
+    pos = varint(scratch, pos, timestampMs);
+  }
+  return compressSync(scratch.subarray(0, pos));
+}
+
+function varintSize(value: number): number {
+  let size = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 128)) size++;
+  return size;
+}
+
+// ---------------------------------------------------------------- the server
+
+interface Server {
+  child: ChildProcess;
+  httpUrl: string;
+  peakRssMiB: () => number;
+  stop: () => Promise<void>;
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+  const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      bin,
+      'start',
+      ...['--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
+      ...['--data-dir', dataDir],
+    ],
+    {
+      env: {
+        ...process.env,
+        PHAROS_LOG_LEVEL: 'info',
+        PHAROS_BANNER: 'false',
+        PHAROS_AUTH: 'off',
+        PHAROS_STORAGE_SEAL_MAX_ROWS: process.env.PHAROS_STORAGE_SEAL_MAX_ROWS ?? '2000000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const httpUrl = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; http?: string };
+      if (entry.msg === 'pharos started') resolve(entry.http!);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`server exited ${code}`));
+    });
+  });
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
+    } catch {
+      // gone; the last reading stands
+    }
+  }, 250);
+  return {
+    child,
+    httpUrl,
+    peakRssMiB: () => Math.round(peakKb / 1024),
+    async stop() {
+      clearInterval(timer);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+function directorySize(root: string): number {
+  if (!fs.existsSync(root)) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+async function sealAll(dataDir: string): Promise<void> {
+  const sealer = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'seal-all.ts'), dataDir],
+    { stdio: 'inherit' },
+  );
+  await new Promise((resolve) => sealer.once('exit', resolve));
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+// ---------------------------------------------------------------- run
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-metrics-'));
+const series = dataSet(SERIES);
+const endMs = Math.floor(Date.now() / STEP_MS) * STEP_MS - STEP_MS;
+const steps = Math.floor((HOURS * 3_600_000) / STEP_MS);
+const startMs = endMs - (steps - 1) * STEP_MS;
+const totalSamples = steps * series.length;
+console.error(
+  `bench:metrics: ${series.length} series, ${HOURS} h at ${STEP_MS / 1000} s = ${steps} steps, ${totalSamples.toLocaleString('en')} samples; data dir ${dataDir}`,
+);
+
+const server = await startServer(dataDir);
+const writeUrl = `${server.httpUrl}/prometheus/api/v1/write`;
+const scratch = Buffer.alloc(series.reduce((n, s) => n + s.labelBytes.length + 32, 0));
+let nextStep = 0;
+let refused = 0;
+let failed = 0;
+let encodeMs = 0;
+const ingestStarted = performance.now();
+async function worker(): Promise<void> {
+  for (;;) {
+    const step = nextStep++;
+    if (step >= steps) return;
+    // Steps are produced in order by one encoder (values are cumulative).
+    const t0 = performance.now();
+    advance(series);
+    const body = encodeRequest(series, startMs + step * STEP_MS, scratch);
+    encodeMs += performance.now() - t0;
+    for (;;) {
+      const response = await fetch(writeUrl, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/x-protobuf',
+          'content-encoding': 'snappy',
+          'x-prometheus-remote-write-version': '0.1.0',
+        },
+      });
+      await response.arrayBuffer();
+      if (response.status === 204) break;
+      if (response.status === 429 || response.status === 503) {
+        refused++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      failed++;
+      throw new Error(`remote write answered ${response.status}`);
+    }
+    if (step % 500 === 0 && step > 0) {
+      const seconds = (performance.now() - ingestStarted) / 1000;
+      console.error(
+        `  ${step}/${steps} steps, ${Math.round((step * series.length) / seconds).toLocaleString('en')} samples/s`,
+      );
+    }
+  }
+}
+await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+const samplesPerSecond = Math.round(totalSamples / ingestSeconds);
+const peakRssMiB = server.peakRssMiB();
+await server.stop();
+console.error(
+  `ingest: ${samplesPerSecond.toLocaleString('en')} samples/s over ${ingestSeconds.toFixed(1)} s ` +
+    `(client encoding ${(encodeMs / 1000).toFixed(1)} s of it, same machine), ${refused} refusals (retried), peak RSS ${peakRssMiB} MiB`,
+);
+
+await sealAll(dataDir);
+const partsDir = path.join(dataDir, 'parts');
+const sampleBytes = directorySize(path.join(partsDir, 'prom_samples'));
+const indexBytes =
+  directorySize(path.join(partsDir, 'prom_series')) +
+  directorySize(path.join(partsDir, 'prom_metadata'));
+const bytesPerSample = sampleBytes / totalSamples;
+const bytesPerSampleAll = (sampleBytes + indexBytes) / totalSamples;
+console.error(
+  `disk: ${(sampleBytes / 1e6).toFixed(1)} MB samples + ${(indexBytes / 1e6).toFixed(2)} MB series index = ` +
+    `${bytesPerSample.toFixed(3)} B/sample (${bytesPerSampleAll.toFixed(3)} with the index)`,
+);
+
+// ---------------------------------------------------------------- queries
+
+const queryServer = await startServer(dataDir);
+const QUERIES = {
+  'sum by (service) (rate(bench_requests_total[5m]))':
+    'sum by (service) (rate(bench_requests_total[5m]))',
+  'histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))':
+    'histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))',
+  'avg(bench_memory_bytes)': 'avg(bench_memory_bytes)',
+};
+const RANGES: { name: string; hours: number; stepSeconds: number }[] = [
+  { name: '1h', hours: 1, stepSeconds: 15 },
+  { name: '2h', hours: 2, stepSeconds: 15 },
+  { name: '24h', hours: 24, stepSeconds: 60 },
+].filter((r) => r.hours <= HOURS);
+
+const queryResults: Record<string, { p50Ms: number; p95Ms: number; series: number }> = {};
+let engineMissing = false;
+outer: for (const range of RANGES) {
+  for (const [name, query] of Object.entries(QUERIES)) {
+    const latencies: number[] = [];
+    let seriesCount = 0;
+    for (let i = 0; i < REPEAT; i++) {
+      const params = new URLSearchParams({
+        query,
+        start: String((endMs - range.hours * 3_600_000) / 1000),
+        end: String(endMs / 1000),
+        step: String(range.stepSeconds),
+      });
+      const t0 = performance.now();
+      const response = await fetch(`${queryServer.httpUrl}/prometheus/api/v1/query_range`, {
+        method: 'POST',
+        body: params.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const body = (await response.json()) as {
+        status: string;
+        error?: string;
+        data?: { result: unknown[] };
+      };
+      latencies.push(performance.now() - t0);
+      if (body.status !== 'success') {
+        if (body.error === 'PromQL engine not merged') {
+          engineMissing = true;
+          break outer;
+        }
+        throw new Error(`query ${query} failed: ${body.error}`);
+      }
+      seriesCount = body.data?.result.length ?? 0;
+    }
+    latencies.sort((a, b) => a - b);
+    const key = `${range.name} ${name}`;
+    queryResults[key] = {
+      p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
+      p95Ms: Number(percentile(latencies, 0.95).toFixed(1)),
+      series: seriesCount,
+    };
+    console.error(
+      `query ${key}: p50 ${queryResults[key].p50Ms} ms, p95 ${queryResults[key].p95Ms} ms (${seriesCount} result series)`,
+    );
+  }
+}
+if (engineMissing) {
+  console.error(
+    'queries: SKIPPED — /prometheus/api/v1/query_range answers "PromQL engine not merged" ' +
+      '(this branch has the placeholder; the engine comes with the promql branch).',
+  );
+}
+await queryServer.stop();
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+console.log(
+  JSON.stringify({
+    series: series.length,
+    hours: HOURS,
+    stepSeconds: STEP_MS / 1000,
+    samples: totalSamples,
+    ingestSamplesPerSecond: samplesPerSecond,
+    ingestSeconds: Number(ingestSeconds.toFixed(1)),
+    clientEncodeSeconds: Number((encodeMs / 1000).toFixed(1)),
+    refusals: refused,
+    failed,
+    peakRssMiB,
+    bytesPerSample: Number(bytesPerSample.toFixed(3)),
+    bytesPerSampleWithIndex: Number(bytesPerSampleAll.toFixed(3)),
+    queries: engineMissing ? 'engine not merged' : queryResults,
+    cpus: os.cpus().length,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  }),
+);

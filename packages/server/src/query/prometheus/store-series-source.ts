@@ -1,0 +1,287 @@
+import type { TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
+import { join, sql, type SqlFragment } from '../../store/sql.js';
+import type { TenantId } from '../../tenant.js';
+import { parseLabelsText } from '../../metrics/series-id.js';
+import type {
+  Exemplar,
+  LabelMatcher,
+  Labels,
+  MetricMetadata,
+  SeriesExemplars,
+  SeriesSamples,
+  SeriesSource,
+} from '../promql/types.js';
+import { compileMatchers, pinnedMetricName } from './label-matchers.js';
+
+export interface StoreSeriesSourceOptions {
+  /** Time budget of each store query. */
+  timeoutMs?: number;
+  /** Most series one selector may match (Prometheus has no such limit; we bound memory). */
+  maxSeries?: number;
+}
+
+interface IndexedSeries {
+  id: bigint;
+  labels: Labels;
+}
+
+const METADATA_TYPES = new Set<MetricMetadata['type']>([
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+]);
+
+/** [startMs, endMs] inclusive as the store's half-open nanosecond range. */
+function rangeOf(startMs: number, endMs: number): TimeRange {
+  return {
+    fromNs: BigInt(Math.floor(startMs)) * 1_000_000n,
+    toNs: (BigInt(Math.floor(endMs)) + 1n) * 1_000_000n,
+  };
+}
+
+function idList(ids: readonly bigint[]): SqlFragment {
+  return join(
+    ids.map((id) => sql`${id}`),
+    ', ',
+  );
+}
+
+/**
+ * One tenant's Prometheus series, read from the TelemetryStore in any dialect. A selector is
+ * resolved in two steps: the series index (pinned to one metric name when the selector has
+ * `__name__="…"`, then the remaining matchers applied to the label sets) and then the samples of
+ * exactly those series ids in the window, in one query that returns each series' samples as
+ * time-ordered arrays. The index is kept per UTC day, so "series in [start, end]" means "series
+ * indexed on a day the window touches".
+ */
+export class StoreSeriesSource implements SeriesSource {
+  constructor(
+    private readonly store: TelemetryStore,
+    private readonly tenant: TenantId,
+    private readonly options: StoreSeriesSourceOptions = {},
+  ) {}
+
+  private get queryOptions() {
+    return this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs };
+  }
+
+  /** Series matching any one of the matcher sets (all series for none), deduplicated by id. */
+  private async matchingSeries(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<IndexedSeries[]> {
+    const sets = matcherSets.length === 0 ? [[]] : matcherSets;
+    const names = sets.map(pinnedMetricName);
+    // One index read: restricted to the pinned names when every set pins one.
+    const pinned = names.every((n) => n !== undefined) ? [...new Set(names)] : null;
+    const rows = await this.store.query(
+      this.tenant,
+      rangeOf(startMs, endMs),
+      (s) =>
+        pinned
+          ? sql`SELECT DISTINCT series_id, labels FROM ${s.prom_series} WHERE metric_name IN (${join(
+              pinned.map((n) => sql`${n}`),
+              ', ',
+            )})`
+          : sql`SELECT DISTINCT series_id, labels FROM ${s.prom_series}`,
+      this.queryOptions,
+    );
+    const predicates = sets.map(compileMatchers);
+    const seen = new Set<bigint>();
+    const result: IndexedSeries[] = [];
+    for (const row of rows) {
+      const id = BigInt(row.series_id as bigint | number);
+      if (seen.has(id)) continue;
+      const labels = parseLabelsText(row.labels as string);
+      if (!predicates.some((matches) => matches(labels))) continue;
+      seen.add(id);
+      result.push({ id, labels });
+    }
+    const max = this.options.maxSeries;
+    if (max !== undefined && result.length > max) {
+      throw new Error(`selector matches ${result.length} series, more than the limit of ${max}`);
+    }
+    return result;
+  }
+
+  async select(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+  ): Promise<SeriesSamples[]> {
+    const series = await this.matchingSeries([matchers], startMs, endMs);
+    if (series.length === 0) return [];
+    const ids = series.map((s) => s.id);
+    const min = ids.reduce((a, b) => (b < a ? b : a));
+    const max = ids.reduce((a, b) => (b > a ? b : a));
+    const dialect = this.store.dialect;
+    const rows = await this.store.query(
+      this.tenant,
+      rangeOf(startMs, endMs),
+      (s) =>
+        sql`SELECT series_id, ${dialect.orderedList(sql`time_ms`, sql`time_ms`)} AS t, ${dialect.orderedList(
+          sql`value`,
+          sql`time_ms`,
+        )} AS v FROM ${s.prom_samples} WHERE series_id BETWEEN ${min} AND ${max} AND series_id IN (${idList(ids)}) GROUP BY series_id`,
+      this.queryOptions,
+    );
+    const byId = new Map(series.map((s) => [s.id, s.labels]));
+    const result: SeriesSamples[] = [];
+    for (const row of rows) {
+      const labels = byId.get(BigInt(row.series_id as bigint | number));
+      if (!labels) continue;
+      const times = row.t as (bigint | number)[];
+      const values = row.v as (number | null)[];
+      const timestamps = new Float64Array(times.length);
+      const vals = new Float64Array(times.length);
+      for (let i = 0; i < times.length; i++) {
+        timestamps[i] = Number(times[i]);
+        vals[i] = values[i] ?? Number.NaN;
+      }
+      result.push({ labels, ...dedupeTimestamps(timestamps, vals) });
+    }
+    return result.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  async series(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<Labels[]> {
+    const series = await this.matchingSeries(matcherSets, startMs, endMs);
+    return series.map((s) => s.labels).sort(compareLabels);
+  }
+
+  async labelNames(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<string[]> {
+    const names = new Set<string>();
+    for (const s of await this.matchingSeries(matcherSets, startMs, endMs)) {
+      for (const [name] of s.labels) names.add(name);
+    }
+    return [...names].sort();
+  }
+
+  async labelValues(
+    name: string,
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<string[]> {
+    if (name === '__name__' && matcherSets.length === 0) {
+      const rows = await this.store.query(
+        this.tenant,
+        rangeOf(startMs, endMs),
+        (s) => sql`SELECT DISTINCT metric_name FROM ${s.prom_series}`,
+        this.queryOptions,
+      );
+      return rows.map((r) => r.metric_name as string).sort();
+    }
+    const values = new Set<string>();
+    for (const s of await this.matchingSeries(matcherSets, startMs, endMs)) {
+      for (const [n, v] of s.labels) if (n === name && v !== '') values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  async metadata(metric?: string, limit?: number): Promise<MetricMetadata[]> {
+    const rows = await this.store.query(
+      this.tenant,
+      null,
+      (s) =>
+        metric === undefined
+          ? sql`SELECT DISTINCT metric_name, metric_type, help, unit, day_ms FROM ${s.prom_metadata} ORDER BY metric_name, day_ms DESC`
+          : sql`SELECT DISTINCT metric_name, metric_type, help, unit, day_ms FROM ${s.prom_metadata} WHERE metric_name = ${metric} ORDER BY metric_name, day_ms DESC`,
+      this.queryOptions,
+    );
+    const latest = new Map<string, MetricMetadata>();
+    for (const row of rows) {
+      const name = row.metric_name as string;
+      if (latest.has(name)) continue;
+      if (limit !== undefined && latest.size >= limit) break;
+      const type = row.metric_type as MetricMetadata['type'];
+      latest.set(name, {
+        metric: name,
+        type: METADATA_TYPES.has(type) ? type : 'unknown',
+        help: row.help as string,
+        unit: row.unit as string,
+      });
+    }
+    return [...latest.values()];
+  }
+
+  async exemplars(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    startMs: number,
+    endMs: number,
+  ): Promise<SeriesExemplars[]> {
+    const series = await this.matchingSeries(matcherSets, startMs, endMs);
+    if (series.length === 0) return [];
+    const ids = series.map((s) => s.id);
+    const rows = await this.store.query(
+      this.tenant,
+      rangeOf(startMs, endMs),
+      (s) =>
+        sql`SELECT series_id, time_ms, value, labels FROM ${s.prom_exemplars} WHERE series_id IN (${idList(ids)}) ORDER BY series_id, time_ms`,
+      this.queryOptions,
+    );
+    const byId = new Map(series.map((s) => [s.id, s.labels]));
+    const grouped = new Map<bigint, Exemplar[]>();
+    for (const row of rows) {
+      const id = BigInt(row.series_id as bigint | number);
+      let list = grouped.get(id);
+      if (!list) grouped.set(id, (list = []));
+      list.push({
+        labels: parseLabelsText(row.labels as string),
+        value: Number(row.value),
+        timestampMs: Number(row.time_ms),
+      });
+    }
+    const result: SeriesExemplars[] = [];
+    for (const [id, exemplars] of grouped) {
+      const seriesLabels = byId.get(id);
+      if (seriesLabels) result.push({ seriesLabels, exemplars });
+    }
+    return result.sort((a, b) => compareLabels(a.seriesLabels, b.seriesLabels));
+  }
+}
+
+/**
+ * One sample per timestamp: a series written twice for the same instant (a retried request)
+ * keeps the value written last in the ordered list.
+ */
+function dedupeTimestamps(
+  timestamps: Float64Array,
+  values: Float64Array,
+): { timestamps: Float64Array; values: Float64Array } {
+  let out = 0;
+  for (let i = 0; i < timestamps.length; i++) {
+    if (out > 0 && timestamps[out - 1] === timestamps[i]) {
+      values[out - 1] = values[i]!;
+      continue;
+    }
+    timestamps[out] = timestamps[i]!;
+    values[out] = values[i]!;
+    out++;
+  }
+  return { timestamps: timestamps.subarray(0, out), values: values.subarray(0, out) };
+}
+
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [an, av] = a[i]!;
+    const [bn, bv] = b[i]!;
+    if (an !== bn) return an < bn ? -1 : 1;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return a.length - b.length;
+}
