@@ -3,21 +3,17 @@
  * Pharos, then every query of test/promql-corpus.ts runs against both; results must agree (labels
  * exactly, values within 1e-9 relative, same order where Prometheus defines one, same errors).
  *
- * The Pharos side is `pharosQuery` — today the framework-independent handlers of
- * src/query/promql/http.ts over a MemorySeriesSource; swap it for a real server fed by remote
- * write without touching the corpus or the comparison.
+ * The Pharos side is a real Pharos server fed by remote write over HTTP, queried through its
+ * Prometheus API (`/prometheus/api/v1/query`, `query_range`) exactly like Prometheus is; the first
+ * half of the data is sealed into Parquet parts before the rest arrives, so queries read both the
+ * sealed parts and the hot table.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  handleInstantQuery,
-  handleRangeQuery,
-  type PromHttpResponse,
-} from '../src/query/promql/http.js';
-import { MemorySeriesSource } from '../src/query/promql/memory-source.js';
+import { startTestPharos, type TestPharos } from './helpers/pharos.js';
 import { remoteWrite } from './helpers/remote-write.js';
 import {
   SCRAPE_MS,
@@ -44,22 +40,21 @@ const midSec = (baseMs + 75 * 60_000 + 7_000) / 1000;
 const atSec = (baseMs + 50 * 60_000) / 1000;
 
 let promUrl = '';
-const source = new MemorySeriesSource(dataset);
+let pharos: TestPharos | undefined;
 
-/** The Pharos side (swappable). */
-const pharosQuery: QueryFn = async (kind, params): Promise<PromHttpResponse> =>
-  kind === 'instant'
-    ? handleInstantQuery(params, source, Date.now())
-    : handleRangeQuery(params, source, Date.now());
-
-const prometheusQuery: QueryFn = async (kind, params) => {
-  const res = await fetch(`${promUrl}/api/v1/${kind === 'instant' ? 'query' : 'query_range'}`, {
+/** A query as Grafana sends it: a form-encoded POST to `<base>/api/v1/query(_range)`. */
+async function postQuery(base: string, kind: Kind, params: Params) {
+  const res = await fetch(`${base}/api/v1/${kind === 'instant' ? 'query' : 'query_range'}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(params).toString(),
   });
-  return { httpStatus: res.status, body: await res.json() };
-};
+  return { httpStatus: res.status, body: (await res.json()) as unknown };
+}
+
+const pharosQuery: QueryFn = (kind, params) =>
+  postQuery(`${pharos!.httpUrl}/prometheus`, kind, params);
+const prometheusQuery: QueryFn = (kind, params) => postQuery(promUrl, kind, params);
 
 interface Case {
   readonly name: string;
@@ -304,6 +299,7 @@ describe('PromQL compliance with Prometheus 2.42', () => {
       env,
       encoding: 'utf8',
     }).trim();
+    pharos = await startTestPharos();
     // Write in time order across all series (slices of 10 min): the TSDB head only accepts samples
     // newer than (its newest sample - 1 h).
     const sliceMs = 10 * 60_000;
@@ -323,11 +319,14 @@ describe('PromQL compliance with Prometheus 2.42', () => {
         })
         .filter((s) => s.timestamps.length > 0);
       await remoteWrite(`${promUrl}/api/v1/write`, batch);
+      await remoteWrite(`${pharos.httpUrl}/prometheus/api/v1/write`, batch);
+      if (from === baseMs + SPAN_MS / 2) await pharos.store.maintain({ sealAll: true });
     }
     expect(SCRAPE_MS).toBe(15_000);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await pharos?.destroy();
     execFileSync(path.join(repoRoot, 'scripts/stop-prometheus.sh'), { env, stdio: 'inherit' });
   });
 

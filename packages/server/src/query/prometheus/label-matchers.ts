@@ -1,3 +1,4 @@
+import { compileMatcherRegex } from '../promql/regex.js';
 import { PromQLError, type LabelMatcher, type Labels } from '../promql/types.js';
 
 /** A compiled matcher set: tests a sorted label set (a missing label matches as ""). */
@@ -8,12 +9,15 @@ function labelValue(labels: Labels, name: string): string {
   return '';
 }
 
-/** Prometheus regular expressions are anchored at both ends. */
+/** Prometheus (Go RE2) regular expressions, anchored at both ends, as the engine reads them. */
 export function anchoredRegExp(pattern: string): RegExp {
   try {
-    return new RegExp(`^(?:${pattern})$`, 'u');
-  } catch {
-    throw new PromQLError('bad_data', `invalid regular expression ${JSON.stringify(pattern)}`);
+    return compileMatcherRegex(pattern);
+  } catch (error) {
+    throw new PromQLError(
+      'bad_data',
+      `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -571,7 +571,8 @@ class Evaluation {
         any = true;
       }
       this.tick();
-      if (any) out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), values, present });
+      if (any)
+        out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), values, present });
     }
     const seen = new Set<string>();
     for (const s of out) {
