@@ -49,7 +49,7 @@ async function postQuery(base: string, kind: Kind, params: Params) {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(params).toString(),
   });
-  return { httpStatus: res.status, body: (await res.json()) };
+  return { httpStatus: res.status, body: await res.json() };
 }
 
 const pharosQuery: QueryFn = (kind, params) =>
