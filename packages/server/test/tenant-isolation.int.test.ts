@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from './helpers/auth-client.js';
 import { startTestPharos, type TestPharos } from './helpers/pharos.js';
+import { remoteWrite } from './helpers/remote-write.js';
 
 /**
  * Two organisations ingest different data through the real OpenTelemetry exporters with their
@@ -29,6 +30,8 @@ interface Org {
   traceId: string;
   logBody: string;
   metric: string;
+  /** A series written over Prometheus remote write. */
+  remoteMetric: string;
 }
 const orgs: Record<'alpha' | 'beta', Org> = {
   alpha: {
@@ -38,6 +41,7 @@ const orgs: Record<'alpha' | 'beta', Org> = {
     traceId: '',
     logBody: 'alpha secret order 4711',
     metric: 'alpha_orders_total',
+    remoteMetric: 'alpha_queue_depth',
   },
   beta: {
     slug: 'beta',
@@ -46,6 +50,7 @@ const orgs: Record<'alpha' | 'beta', Org> = {
     traceId: '',
     logBody: 'beta secret card 0042',
     metric: 'beta_payments_total',
+    remoteMetric: 'beta_queue_depth',
   },
 };
 
@@ -87,6 +92,19 @@ async function sendTelemetry(
   meters.getMeter('isolation').createCounter(org.metric).add(3);
   await meters.forceFlush();
   await meters.shutdown();
+
+  const now = Date.now();
+  await remoteWrite(
+    `${pharos.httpUrl}/prometheus/api/v1/write`,
+    [
+      {
+        labels: { __name__: org.remoteMetric, job: org.service, instance: 'q1' },
+        timestamps: [now - 30_000, now - 15_000],
+        values: [4, 2],
+      },
+    ],
+    { authorization: `Bearer ${org.key}` },
+  );
 }
 
 beforeAll(async () => {
@@ -148,19 +166,25 @@ afterAll(async () => {
   await pharos.destroy();
 });
 
+/** A JSON body, or a string sent form-encoded (as Grafana posts Prometheus queries). */
 async function read(org: Org, method: string, path: string, body?: unknown) {
+  const form = typeof body === 'string';
+  const contentType = form ? 'application/x-www-form-urlencoded' : 'application/json';
   const response = await fetch(`${pharos.httpUrl}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${org.key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': contentType }),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   return { status: response.status, text: await response.text() };
 }
 
 const range = 'from=now-1h&to=now%2B5m';
+/** Every series: `{__name__=~".+"}`, URL-encoded. */
+const all = encodeURIComponent('{__name__=~".+"}');
+const promRange = `start=${Math.floor(Date.now() / 1000) - 3600}&end=${Math.floor(Date.now() / 1000) + 300}`;
 
 describe.each([
   ['alpha', orgs.alpha, orgs.beta],
@@ -171,6 +195,10 @@ describe.each([
     expect((await read(self, 'GET', `/api/v1/traces/${self.traceId}`)).status).toBe(200);
     expect((await read(self, 'GET', `/api/v1/logs?${range}`)).text).toContain(self.logBody);
     expect((await read(self, 'GET', `/api/v1/metrics?${range}`)).text).toContain(self.metric);
+    const promql = await read(self, 'GET', `/prometheus/api/v1/query?query=${self.metric}`);
+    expect(promql.text).toContain(self.service);
+    const remote = await read(self, 'GET', `/prometheus/api/v1/query?query=${self.remoteMetric}`);
+    expect(remote.text).toContain('"2"');
     const sql = await read(self, 'POST', '/api/v1/sql', {
       query: 'SELECT service_name FROM spans',
     });
@@ -197,11 +225,25 @@ describe.each([
       ['POST', '/api/v1/sql', { query: 'SELECT * FROM logs' }],
       ['POST', '/api/v1/sql', { query: 'SELECT * FROM metric_points' }],
       ['GET', '/api/v1/org/members'],
+      ['GET', `/prometheus/api/v1/query?query=${all}`],
+      ['GET', `/prometheus/api/v1/query?query=${other.metric}`],
+      ['POST', '/prometheus/api/v1/query_range', `query=${all}&${promRange}&step=15`],
+      ['GET', `/prometheus/api/v1/series?match[]=${all}&${promRange}`],
+      ['POST', '/prometheus/api/v1/series', `match[]=${all}`],
+      ['GET', '/prometheus/api/v1/labels'],
+      ['GET', '/prometheus/api/v1/label/__name__/values'],
+      ['GET', '/prometheus/api/v1/label/job/values'],
+      ['GET', '/prometheus/api/v1/metadata'],
+      ['GET', `/prometheus/api/v1/query_exemplars?query=${all}&${promRange}`],
     ];
     for (const [method, path, body] of calls) {
       const { status, text: raw } = await read(self, method, path, body);
       expect(status, `${method} ${path}`).toBeLessThan(500);
-      if (path === '/api/v1/sql') expect(status, JSON.stringify(body)).toBe(200);
+      if (path === '/api/v1/sql' || path.startsWith('/prometheus/')) {
+        expect(status, `${method} ${path} ${JSON.stringify(body)}: ${raw}`).toBe(200);
+      }
+      // Asking for every series does answer: with this organisation's own data.
+      if (path.includes('/query?') && path.includes(all)) expect(raw).toContain(self.remoteMetric);
       // Error messages and the `service` field echo what was asked; that is not a leak.
       if (status >= 400) continue;
       const text = raw.replaceAll(`"service":"${other.service}"`, '');
@@ -210,6 +252,7 @@ describe.each([
         other.traceId,
         other.logBody,
         other.metric,
+        other.remoteMetric,
         other.slug,
       ]) {
         expect(text, `${method} ${path} leaks ${secret}`).not.toContain(secret);
