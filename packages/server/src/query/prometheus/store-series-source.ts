@@ -2,14 +2,15 @@ import type { TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
 import { join, sql, type SqlFragment } from '../../store/sql.js';
 import type { TenantId } from '../../tenant.js';
 import { parseLabelsText } from '../../metrics/series-id.js';
-import type {
-  Exemplar,
-  LabelMatcher,
-  Labels,
-  MetricMetadata,
-  SeriesExemplars,
-  SeriesSamples,
-  SeriesSource,
+import {
+  PromQLError,
+  type Exemplar,
+  type LabelMatcher,
+  type Labels,
+  type MetricMetadata,
+  type SeriesExemplars,
+  type SeriesSamples,
+  type SeriesSource,
 } from '../promql/types.js';
 import { compileMatchers, pinnedMetricName } from './label-matchers.js';
 
@@ -105,7 +106,10 @@ export class StoreSeriesSource implements SeriesSource {
     }
     const max = this.options.maxSeries;
     if (max !== undefined && result.length > max) {
-      throw new Error(`selector matches ${result.length} series, more than the limit of ${max}`);
+      throw new PromQLError(
+        'execution',
+        `selector matches ${result.length} series, more than the limit of ${max} (prometheus.maxSeriesPerSelect)`,
+      );
     }
     return result;
   }
