@@ -92,6 +92,14 @@ describe.each([
     expect(metric.series.map((s) => [s.attributes, s.points.map((p) => p.value)])).toEqual([
       [{ k: 'v' }, [5]],
     ]);
+    // The same commit wrote the Prometheus model (docs/adr/0004-metrics-model.md).
+    const name = `grpc_calls_${label}_total`.replace(/[^a-zA-Z0-9_:]+/g, '_');
+    const series = await pharos.getJson<{ data: Record<string, string>[] }>(
+      `/prometheus/api/v1/series?${new URLSearchParams([['match[]', name]])}`,
+    );
+    expect(series.data).toEqual([
+      { __name__: name, job: serviceName, k: 'v', otel_scope_name: 'grpc-test' },
+    ]);
   });
 });
 

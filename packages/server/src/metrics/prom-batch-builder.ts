@@ -86,9 +86,13 @@ export class PromBatchBuilder {
     return entry;
   }
 
-  /** The series a raw cache key maps to, if the registry remembers it. */
-  cachedSeries(cacheKey: string): SeriesEntry | undefined {
-    return this.registry.cached(this.tenant, cacheKey);
+  /** The series whose label set is encoded as `buf[start, end)`, if the registry knows it. */
+  cachedRawSeries(buf: Buffer, start: number, end: number): SeriesEntry | undefined {
+    return this.registry.cachedRaw(this.tenant, buf, start, end);
+  }
+
+  rememberRawSeries(buf: Buffer, start: number, end: number, series: SeriesEntry): void {
+    this.registry.rememberRaw(this.tenant, buf, start, end, series);
   }
 
   /**

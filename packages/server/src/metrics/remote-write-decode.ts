@@ -1,5 +1,5 @@
 import type { Labels } from '../query/promql/types.js';
-import { asciiText, utf8Text } from '../otlp/wire-reader.js';
+import { utf8Text } from '../otlp/wire-reader.js';
 import type { PromBatchBuilder } from './prom-batch-builder.js';
 import { sortLabels } from './series-id.js';
 
@@ -138,9 +138,9 @@ class Wire {
   }
 }
 
-function decodeLabels(buf: Buffer, ranges: number[]): [string, string][] {
+function decodeLabels(buf: Buffer, ranges: number[], count = ranges.length): [string, string][] {
   const labels: [string, string][] = [];
-  for (let i = 0; i < ranges.length; i += 2) {
+  for (let i = 0; i < count; i += 2) {
     const wire = new Wire(buf, ranges[i]!, ranges[i + 1]!);
     let name = '';
     let value = '';
@@ -197,9 +197,10 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
     const tag = wire.varint();
     if (tag === 0x0a) {
       wire.field();
-      labelRanges.length = 0;
-      sampleRanges.length = 0;
-      exemplarRanges.length = 0;
+      // Reused arrays with fill counts: no allocation (or length reset) per series.
+      let labelCount = 0;
+      let sampleCount = 0;
+      let exemplarCount = 0;
       const series = seriesWire.reset(wire.fieldStart, wire.fieldEnd);
       let labelsStart = -1;
       let labelsEnd = -1;
@@ -210,43 +211,46 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
           series.field();
           if (labelsStart < 0) labelsStart = fieldStart;
           labelsEnd = series.fieldEnd;
-          labelRanges.push(series.fieldStart, series.fieldEnd);
+          labelRanges[labelCount++] = series.fieldStart;
+          labelRanges[labelCount++] = series.fieldEnd;
         } else if (t === 0x12) {
           series.field();
-          sampleRanges.push(series.fieldStart, series.fieldEnd);
+          sampleRanges[sampleCount++] = series.fieldStart;
+          sampleRanges[sampleCount++] = series.fieldEnd;
         } else if (t === 0x1a) {
           series.field();
-          exemplarRanges.push(series.fieldStart, series.fieldEnd);
+          exemplarRanges[exemplarCount++] = series.fieldStart;
+          exemplarRanges[exemplarCount++] = series.fieldEnd;
         } else if (t === 0x22) {
           series.field();
           stats.histogramsIgnored++;
         } else series.skip(t & 7);
       }
       stats.series++;
-      if (sampleRanges.length === 0 && exemplarRanges.length === 0) continue;
-      // Prometheus sends labels sorted and contiguous: their raw bytes identify the series
-      // without decoding them (labels of a known series are decoded only on a cache miss).
-      const contiguous = labelsStart >= 0 && labelsEnd - labelsStart === rangesLength(labelRanges);
-      // (Raw keys start with the label field's tag 0x0a; canonical keys with a label name.)
-      const cacheKey = contiguous ? asciiText(buf, labelsStart, labelsEnd) : undefined;
+      if (sampleCount === 0 && exemplarCount === 0) continue;
+      // Prometheus sends labels contiguous: their raw bytes identify the series without
+      // decoding them (labels of a known series are decoded only on a cache miss).
+      const contiguous =
+        labelsStart >= 0 && labelsEnd - labelsStart === rangesLength(labelRanges, labelCount);
       let labels: Labels | undefined;
       const resolve = (): Labels => {
         if (!labels) {
-          labels = sortLabels(decodeLabels(buf, labelRanges));
+          labels = sortLabels(decodeLabels(buf, labelRanges, labelCount));
           validSeries(labels);
         }
         return labels;
       };
-      let entry = cacheKey === undefined ? undefined : out.cachedSeries(cacheKey);
+      let entry = contiguous ? out.cachedRawSeries(buf, labelsStart, labelsEnd) : undefined;
       if (entry === undefined) {
-        const fresh = out.seriesOf(resolve(), cacheKey);
+        const fresh = out.seriesOf(resolve());
         if (fresh === null) {
-          stats.collisions += sampleRanges.length / 2;
+          stats.collisions += sampleCount / 2;
           continue;
         }
         entry = fresh;
+        if (contiguous) out.rememberRawSeries(buf, labelsStart, labelsEnd, entry);
       }
-      for (let i = 0; i < sampleRanges.length; i += 2) {
+      for (let i = 0; i < sampleCount; i += 2) {
         sample.reset(sampleRanges[i]!, sampleRanges[i + 1]!);
         let value = 0;
         let timestamp = 0;
@@ -259,7 +263,7 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
         out.addSample(entry, resolve, timestamp, value);
         stats.samples++;
       }
-      for (let i = 0; i < exemplarRanges.length; i += 2) {
+      for (let i = 0; i < exemplarCount; i += 2) {
         const exemplar = new Wire(buf, exemplarRanges[i]!, exemplarRanges[i + 1]!);
         const ranges: number[] = [];
         let value = 0;
@@ -302,11 +306,11 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
   return stats;
 }
 
-function rangesLength(ranges: number[]): number {
+function rangesLength(ranges: number[], count: number): number {
   // The wire size of the label fields (tag byte, length prefix, contents): equal to the span
   // from the first label's tag to the last label's end exactly when nothing sits between them.
   let total = 0;
-  for (let i = 0; i < ranges.length; i += 2) {
+  for (let i = 0; i < count; i += 2) {
     const length = ranges[i + 1]! - ranges[i]!;
     total += length + 1 + varintSize(length);
   }

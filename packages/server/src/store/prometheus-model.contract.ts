@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STALE_NAN } from '../metrics/otlp-to-prometheus.js';
 import { PromBatchBuilder } from '../metrics/prom-batch-builder.js';
 import { SeriesRegistry } from '../metrics/series-registry.js';
 import { sortLabels } from '../metrics/series-id.js';
@@ -249,6 +250,37 @@ export function describePrometheusModelContract(name: string, harness: StoreHarn
       expect(
         await source.series([[{ name: 'service', type: '=', value: 'cart' }]], T0, T0),
       ).toHaveLength(3);
+    });
+
+    it("returns Prometheus' staleness marker bit for bit", async () => {
+      const labels: Labels = [['__name__', 'up']];
+      await store.write([
+        batchOf(
+          A,
+          [
+            {
+              labels,
+              samples: [
+                [T0, 1],
+                [T0 + 15_000, STALE_NAN],
+                [T0 + 30_000, Number.NaN],
+              ],
+            },
+          ],
+          registry(),
+        ),
+      ]);
+      const [up] = await new StoreSeriesSource(store, A).select(
+        [{ name: '__name__', type: '=', value: 'up' }],
+        T0,
+        T0 + 30_000,
+      );
+      const bits = new BigUint64Array(up!.values.buffer, up!.values.byteOffset, 3);
+      expect([...bits].map((b) => b.toString(16))).toEqual([
+        '3ff0000000000000',
+        '7ff0000000000002',
+        expect.stringMatching(/^7ff8/),
+      ]);
     });
 
     it('drops a day of samples and series index', async () => {

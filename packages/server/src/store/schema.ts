@@ -236,7 +236,8 @@ export const SEAL_ROW_GROUP_SIZE: Record<Signal, number> = {
   logs: 100_000,
   metric_points: 100_000,
   prom_series: 100_000,
-  prom_samples: 1_000_000,
+  // DuckDB's default: measured smaller than 1M-row groups for samples (1.70 vs 2.77 B/sample).
+  prom_samples: 122_880,
   prom_exemplars: 100_000,
   prom_metadata: 100_000,
 };

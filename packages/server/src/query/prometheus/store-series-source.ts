@@ -2,14 +2,15 @@ import type { TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
 import { join, sql, type SqlFragment } from '../../store/sql.js';
 import type { TenantId } from '../../tenant.js';
 import { parseLabelsText } from '../../metrics/series-id.js';
-import type {
-  Exemplar,
-  LabelMatcher,
-  Labels,
-  MetricMetadata,
-  SeriesExemplars,
-  SeriesSamples,
-  SeriesSource,
+import {
+  PromQLError,
+  type Exemplar,
+  type LabelMatcher,
+  type Labels,
+  type MetricMetadata,
+  type SeriesExemplars,
+  type SeriesSamples,
+  type SeriesSource,
 } from '../promql/types.js';
 import { compileMatchers, pinnedMetricName } from './label-matchers.js';
 
@@ -105,7 +106,10 @@ export class StoreSeriesSource implements SeriesSource {
     }
     const max = this.options.maxSeries;
     if (max !== undefined && result.length > max) {
-      throw new Error(`selector matches ${result.length} series, more than the limit of ${max}`);
+      throw new PromQLError(
+        'execution',
+        `selector matches ${result.length} series, more than the limit of ${max} (prometheus.maxSeriesPerSelect)`,
+      );
     }
     return result;
   }
@@ -144,7 +148,9 @@ export class StoreSeriesSource implements SeriesSource {
         timestamps[i] = Number(times[i]);
         vals[i] = values[i] ?? Number.NaN;
       }
-      result.push({ labels, ...dedupeTimestamps(timestamps, vals) });
+      const samples = dedupeTimestamps(timestamps, vals);
+      restoreStaleMarkers(samples.values);
+      result.push({ labels, ...samples });
     }
     return result.sort((a, b) => compareLabels(a.labels, b.labels));
   }
@@ -251,6 +257,28 @@ export class StoreSeriesSource implements SeriesSource {
       if (seriesLabels) result.push({ seriesLabels, exemplars });
     }
     return result.sort((a, b) => compareLabels(a.seriesLabels, b.seriesLabels));
+  }
+}
+
+const bitsScratch = new Float64Array(1);
+const bitsWords = new Uint32Array(bitsScratch.buffer);
+
+/**
+ * Prometheus' staleness marker is the signalling NaN 0x7ff0000000000002. On its way through
+ * DuckDB and JS numbers it comes back quieted (0x7ff8000000000002); write the exact bits back
+ * (through an integer view: a NaN stored as a number could be quieted again) so that the
+ * engine recognises it by its bit pattern, as Prometheus' `value.IsStaleNaN` does.
+ */
+function restoreStaleMarkers(values: Float64Array): void {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!Number.isNaN(value)) continue;
+    bitsScratch[0] = value;
+    if (bitsWords[0] === 2 && (bitsWords[1]! & 0x7ff7ffff) === 0x7ff00000) {
+      words[2 * i] = 2;
+      words[2 * i + 1] = 0x7ff00000;
+    }
   }
 }
 
