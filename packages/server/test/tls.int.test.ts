@@ -3,6 +3,12 @@ import fs from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { Metadata, credentials } from '@grpc/grpc-js';
+import { SpanKind } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestPharos, type TestPharos } from './helpers/pharos.js';
 
@@ -10,6 +16,7 @@ import { startTestPharos, type TestPharos } from './helpers/pharos.js';
 let pharos: TestPharos;
 let certDir: string;
 let ca: Buffer;
+const API_KEY = 'tls-test-key-0123456789abcdefghijklmnopqrstuvwxyz';
 
 beforeAll(async () => {
   certDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-tls-'));
@@ -46,6 +53,7 @@ beforeAll(async () => {
       PHAROS_TLS_KEY_FILE: key,
       PHAROS_ADMIN_EMAIL: 'tls@example.com',
       PHAROS_ADMIN_PASSWORD: 'a tls test password',
+      PHAROS_BOOTSTRAP_API_KEY: API_KEY,
     },
   });
 });
@@ -88,4 +96,47 @@ it('serves HTTPS on both listeners, with Secure cookies and HSTS', async () => {
   const cookies = login.headers['set-cookie'] as string[];
   expect(cookies).toHaveLength(3);
   for (const cookie of cookies) expect(cookie).toMatch(/; Secure/);
+});
+
+it('serves OTLP/gRPC over TLS to the real exporter, and refuses plaintext', async () => {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${API_KEY}`);
+  const exporter = (secure: boolean) =>
+    new OTLPTraceExporter({
+      url: `${secure ? 'https' : 'http'}://127.0.0.1:${pharos.otlpGrpcPort}`,
+      credentials: secure ? credentials.createSsl(ca) : credentials.createInsecure(),
+      metadata,
+      timeoutMillis: 5_000,
+    });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'tls-grpc' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter(true))],
+  });
+  provider.getTracer('tls').startSpan('GET /secure', { kind: SpanKind.SERVER }).end();
+  await provider.forceFlush();
+  await provider.shutdown();
+
+  const plain = exporter(false);
+  const refused = await new Promise<ExportResult>((resolve) => {
+    plain.export([], resolve);
+  });
+  await plain.shutdown();
+  expect(refused.code).toBe(ExportResultCode.FAILED);
+
+  const services = await new Promise<string>((resolve, reject) => {
+    https
+      .get(
+        `${pharos.httpUrl}/api/v1/services?from=now-1h&to=now%2B5m`,
+        { ca, headers: { authorization: `Bearer ${API_KEY}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => {
+            resolve(text);
+          });
+        },
+      )
+      .on('error', reject);
+  });
+  expect(services).toContain('tls-grpc');
 });

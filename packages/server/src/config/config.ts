@@ -147,8 +147,12 @@ export const configSchema = z
       .prefault({}),
     tls: z
       .object({
-        certFile: z.string().min(1).optional().describe('PEM certificate (chain) for HTTPS'),
-        keyFile: z.string().min(1).optional().describe('PEM private key for HTTPS'),
+        certFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('PEM certificate (chain) for HTTPS and OTLP/gRPC'),
+        keyFile: z.string().min(1).optional().describe('PEM private key for HTTPS and OTLP/gRPC'),
       })
       .strict()
       .prefault({})

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {
   Server,
   ServerCredentials,
@@ -55,6 +56,18 @@ function serviceDefinition(signal: OtlpSignal): ServiceDefinition {
       responseDeserialize: identity,
     },
   };
+}
+
+/** TLS from the same certificate and key files as HTTPS (tls.certFile / tls.keyFile). */
+function serverCredentials(tls: { certFile?: string; keyFile?: string }): ServerCredentials {
+  if (tls.certFile === undefined || tls.keyFile === undefined) {
+    return ServerCredentials.createInsecure();
+  }
+  return ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: fs.readFileSync(tls.certFile), private_key: fs.readFileSync(tls.keyFile) }],
+    false,
+  );
 }
 
 export interface OtlpGrpcDeps {
@@ -139,7 +152,7 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
       `${deps.config.host}:${deps.config.otlp.grpcPort}`,
-      ServerCredentials.createInsecure(),
+      serverCredentials(deps.config.tls),
       (error, boundPort) => {
         if (error) reject(error);
         else resolve(boundPort);

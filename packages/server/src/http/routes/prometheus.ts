@@ -5,7 +5,7 @@ import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.
 import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { PrometheusIngest } from '../../metrics/prometheus-ingest.js';
 import { RemoteWriteDecodeError } from '../../metrics/remote-write-decode.js';
-import { handlePromQuery } from '../../query/promql/http.js';
+import { handleInstantQuery, handleRangeQuery } from '../../query/promql/http.js';
 import {
   PromQLError,
   type LabelMatcher,
@@ -212,8 +212,8 @@ export function prometheusApiRoutes(deps: PrometheusRouteDeps) {
           url: `/${kind}`,
           config: { access: 'read' },
           handler: async (request, reply) => {
-            const { httpStatus, body } = await handlePromQuery(
-              kind,
+            const handle = kind === 'query' ? handleInstantQuery : handleRangeQuery;
+            const { httpStatus, body } = await handle(
               paramsOf(request),
               sourceFor(request),
               Date.now(),
