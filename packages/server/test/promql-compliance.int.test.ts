@@ -46,20 +46,25 @@ const atSec = (baseMs + 50 * 60_000) / 1000;
 let promUrl = '';
 const source = new MemorySeriesSource(dataset);
 
-/** The Pharos side (swappable). */
+/** The Pharos side (swappable: e.g. `httpQuery(() => pharosUrl + '/prometheus')`). */
 const pharosQuery: QueryFn = async (kind, params): Promise<PromHttpResponse> =>
   kind === 'instant'
     ? handleInstantQuery(params, source, Date.now())
     : handleRangeQuery(params, source, Date.now());
 
-const prometheusQuery: QueryFn = async (kind, params) => {
-  const res = await fetch(`${promUrl}/api/v1/${kind === 'instant' ? 'query' : 'query_range'}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { httpStatus: res.status, body: await res.json() };
-};
+/** A server speaking Prometheus' query API under `apiBase` (e.g. `http://host:4400/prometheus`). */
+function httpQuery(apiBase: () => string): QueryFn {
+  return async (kind, params) => {
+    const res = await fetch(`${apiBase()}/api/v1/${kind === 'instant' ? 'query' : 'query_range'}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+    });
+    return { httpStatus: res.status, body: await res.json() };
+  };
+}
+
+const prometheusQuery = httpQuery(() => promUrl);
 
 interface Case {
   readonly name: string;

@@ -562,7 +562,8 @@ class Evaluation {
         w.hi = hi;
         w.rangeStartMs = start;
         w.rangeEndMs = end;
-        w.stepMs = t;
+        // With @ the node is step-invariant: Prometheus evaluates it once, at the grid's start.
+        w.stepMs = range.atMs !== undefined ? grid.start : t;
         for (let a = 0; a < args.length; a++) args[a] = scalarValues[a]![i]!;
         const v = fn(w, args);
         if (v === undefined) continue;
@@ -571,7 +572,8 @@ class Evaluation {
         any = true;
       }
       this.tick();
-      if (any) out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), values, present });
+      if (any)
+        out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), values, present });
     }
     const seen = new Set<string>();
     for (const s of out) {
