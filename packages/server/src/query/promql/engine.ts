@@ -275,7 +275,11 @@ class Evaluation {
         values[i] = timestamps ? s.ts[k]! / 1000 : s.vs[k]!;
         any = true;
       }
-      if (any) out.push({ labels: s.labels, values, present });
+      if (any) {
+        // Points held per step count against the sample limit too (as Prometheus counts them).
+        this.countSamples(present.reduce((n, p) => n + p, 0));
+        out.push({ labels: s.labels, values, present });
+      }
       this.tick();
     }
     return out;
