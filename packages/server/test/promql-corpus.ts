@@ -559,6 +559,33 @@ export function corpus(atSeconds: number): CorpusQuery[] {
     q(`max without () (${temp})`),
     q(`sum by () (${temp})`),
     q(`count(count by (instance) (${temp}))`),
+    q(`timestamp((sparse_gauge))`),
+    q(`timestamp(sparse_gauge @ ${at})`),
+    q(`timestamp(sparse_gauge offset 3m)`),
+    // predict_linear with @ is instant-only: in a 2.42 range query its window drifts from step
+    // to step (the call is not step-invariant and @ is applied as an offset from the start), a
+    // behaviour Pharos does not reproduce (docs/promql.md).
+    q(`predict_linear(${temp}[10m] @ ${at}, 600)`, instantOnly),
+    q(`predict_linear(${temp}[10m:1m] @ ${at}, 600)`, instantOnly),
+    q(`predict_linear(${temp}[10m] offset 5m @ ${at}, 60)`, instantOnly),
+    q(`deriv(${temp}[10m] @ ${at})`),
+    q(`rate(${ctr}[5m] @ ${at})`),
+    q(`max_over_time(vector(time())[5m:1m] @ ${at})`),
+    q(`sum_over_time(vector(time())[5m:1m] offset 3m)`),
+    // Ties: Prometheus feeds a range query's steps in hash-map order, so only instant queries
+    // have a defined winner among equal values.
+    q(`topk(2, ${temp} / 0)`, { ordered: true, ...instantOnly }),
+    q(`bottomk(2, ${temp} / 0)`, { ordered: true, ...instantOnly }),
+    q(`topk(3, ${temp} > bool 0)`, { ordered: true, ...instantOnly }),
+    q(`bottomk(4, ${ctr} > bool 1000)`, { ordered: true, ...instantOnly }),
+    q(`topk(2, special_values)`, { ordered: true }),
+    q(`bottomk(3, special_values)`, { ordered: true }),
+    q(`quantile(0.5, special_values)`),
+    q(`count_values without (instance) ("v", node_info)`),
+    q(`absent(nonexistent{job="x"} offset 5m)`),
+    q(`${temp} offset 3h`),
+    q(`label_replace(${temp}, "zone", "$1", "zone", "(nomatch)")`),
+    q(`histogram_quantile(0.5, sum by (le) (${bucket}{le=~"0.1|0.5|\\+Inf"}))`),
   ];
   return list;
 }

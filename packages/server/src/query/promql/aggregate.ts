@@ -187,21 +187,77 @@ function selectiveAggregate(
     }
     for (const members of perGroup) {
       if (members.length === 0) continue;
-      // Prometheus keeps a heap where NaN always loses; the output is sorted best first.
-      const sorted = [...members].sort((a, b) => {
-        const va = input[a]!.values[step]!;
-        const vb = input[b]!.values[step]!;
-        if (Number.isNaN(va)) return Number.isNaN(vb) ? 0 : 1;
-        if (Number.isNaN(vb)) return -1;
-        return top ? vb - va : va - vb;
-      });
-      for (const i of sorted.slice(0, k)) {
-        builder.add(input[i]!.labels, step, input[i]!.values[step]!, keys[i]);
+      const value = (i: number): number => input[i]!.values[step]!;
+      for (const i of selectWithHeap(members, k, value, top)) {
+        builder.add(input[i]!.labels, step, value(i), keys[i]);
       }
     }
     if (step % 256 === 0) checkDeadline();
   }
   return builder.build();
+}
+
+/**
+ * topk / bottomk exactly as Prometheus 2.42 selects: a Go container/heap of at most k samples
+ * whose root is the worst kept (NaN counts as worst), replaced only by a strictly better sample.
+ * Which of several equal values survive depends on this procedure, so it is reproduced as is.
+ * Returns the kept members best first.
+ */
+function selectWithHeap(
+  members: readonly number[],
+  k: number,
+  value: (i: number) => number,
+  top: boolean,
+): number[] {
+  // less(a, b): a is "smaller" in the heap's order (the root is the smallest).
+  const less = (a: number, b: number): boolean => {
+    const va = value(a);
+    if (Number.isNaN(va)) return true;
+    return top ? va < value(b) : va > value(b);
+  };
+  const h: number[] = [];
+  const swap = (i: number, j: number): void => {
+    const t = h[i]!;
+    h[i] = h[j]!;
+    h[j] = t;
+  };
+  const up = (j: number): void => {
+    while (j > 0) {
+      const i = (j - 1) >> 1;
+      if (i === j || !less(h[j]!, h[i]!)) break;
+      swap(i, j);
+      j = i;
+    }
+  };
+  const down = (i0: number): void => {
+    let i = i0;
+    for (;;) {
+      const j1 = 2 * i + 1;
+      if (j1 >= h.length) break;
+      let j = j1;
+      const j2 = j1 + 1;
+      if (j2 < h.length && less(h[j2]!, h[j1]!)) j = j2;
+      if (!less(h[j]!, h[i]!)) break;
+      swap(i, j);
+      i = j;
+    }
+  };
+  for (const m of members) {
+    if (h.length < k) {
+      h.push(m);
+      up(h.length - 1);
+      continue;
+    }
+    const root = value(h[0]!);
+    const v = value(m);
+    const better = top ? root < v : root > v;
+    if (better || (Number.isNaN(root) && !Number.isNaN(v))) {
+      h[0] = m;
+      if (k > 1) down(0);
+    }
+  }
+  // Output best first (Prometheus sorts the heap in reverse; ties may come in any order).
+  return h.sort((a, b) => (less(a, b) ? 1 : less(b, a) ? -1 : 0));
 }
 
 function countValues(

@@ -275,7 +275,11 @@ class Evaluation {
         values[i] = timestamps ? s.ts[k]! / 1000 : s.vs[k]!;
         any = true;
       }
-      if (any) out.push({ labels: s.labels, values, present });
+      if (any) {
+        // Points held per step count against the sample limit too (as Prometheus counts them).
+        this.countSamples(present.reduce((n, p) => n + p, 0));
+        out.push({ labels: s.labels, values, present });
+      }
       this.tick();
     }
     return out;
@@ -562,7 +566,8 @@ class Evaluation {
         w.hi = hi;
         w.rangeStartMs = start;
         w.rangeEndMs = end;
-        w.stepMs = t;
+        // With @ the node is step-invariant: Prometheus evaluates it once, at the grid's start.
+        w.stepMs = range.atMs !== undefined ? grid.start : t;
         for (let a = 0; a < args.length; a++) args[a] = scalarValues[a]![i]!;
         const v = fn(w, args);
         if (v === undefined) continue;

@@ -153,6 +153,7 @@ describe('parseExpr: errors as Prometheus 2.42 reports them', () => {
     ],
     ['', '1:1: parse error: no expression found in input'],
     ['x\n  + )', "2:6: parse error: unexpected right parenthesis ')'"],
+    [`${'-'.repeat(600)}1`, '1:501: parse error: expression nested more than 500 levels deep'],
   ])('%s', (query, message) => {
     expect(() => parseExpr(query)).toThrow(message);
     try {

@@ -157,6 +157,9 @@ function internalTypeName(t: ValueType): string {
   return t === 'instant vector' ? 'vector' : t === 'range vector' ? 'matrix' : t;
 }
 
+/** Deepest nesting accepted; deeper queries are refused instead of exhausting the stack. */
+export const MAX_NESTING_DEPTH = 500;
+
 export function parseExpr(query: string): Expr {
   return new Parser(query).parseTop();
 }
@@ -211,12 +214,16 @@ class Parser {
 
   private parseBinary(minPrec: number): Expr {
     let lhs = this.parseUnary();
-    for (;;) {
+    // Each operator of a left-associative chain nests the tree one level deeper.
+    for (let chain = 1; ; chain++) {
       const t = this.peek();
       const op = this.binaryOpAt(t);
       if (!op) return lhs;
       const prec = PRECEDENCE[op];
       if (prec < minPrec) return lhs;
+      if (this.depth + chain > MAX_NESTING_DEPTH) {
+        throw this.error(t.pos, `expression nested more than ${MAX_NESTING_DEPTH} levels deep`);
+      }
       this.next();
       const modifiers = this.parseBinaryModifiers();
       const rhs = this.parseBinary(op === '^' ? prec : prec + 1);
@@ -275,7 +282,23 @@ class Parser {
     }
   }
 
+  private depth = 0;
+
   private parseUnary(): Expr {
+    if (++this.depth > MAX_NESTING_DEPTH) {
+      throw this.error(
+        this.peek().pos,
+        `expression nested more than ${MAX_NESTING_DEPTH} levels deep`,
+      );
+    }
+    try {
+      return this.parseUnaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseUnaryInner(): Expr {
     const t = this.peek();
     if (t.type === 'op' && (t.text === '+' || t.text === '-')) {
       this.next();
