@@ -2,7 +2,7 @@
  * The PromQL compliance corpus: a deterministic data set and the queries run against both the
  * reference Prometheus and Pharos (test/promql-compliance.int.test.ts).
  */
-import { STALE_NAN } from './helpers/remote-write.js';
+import { valuesWithStaleness } from './helpers/remote-write.js';
 
 export interface DatasetSeries {
   readonly labels: Record<string, string>;
@@ -102,9 +102,14 @@ export function buildDataset(baseMs: number): DatasetSeries[] {
   }
   // A series that goes stale at index 321 (80 min 15 s) and one that continues.
   {
-    const values = times.slice(0, 321).map((_, i) => 100 + (i % 17));
-    values.push(STALE_NAN);
-    add({ __name__: 'flaky_gauge', instance: 'i1' }, values);
+    // The marker's exact bits (a JS array would quiet the signalling NaN to 0x7ff8…02, which
+    // Prometheus reads as an ordinary NaN).
+    const values = times.slice(0, 322).map((_, i) => 100 + (i % 17));
+    out.push({
+      labels: { __name__: 'flaky_gauge', instance: 'i1' },
+      timestamps: times.slice(0, 322),
+      values: valuesWithStaleness(values, new Set([321])),
+    });
     add(
       { __name__: 'flaky_gauge', instance: 'i2' },
       times.map((_, i) => 50 - (i % 23)),
