@@ -374,6 +374,9 @@ const ROUTE_POLICY: Record<string, string> = {
   'GET /api/v1/metrics': 'read',
   'GET /api/v1/metrics/:name': 'read',
   'GET /api/v1/search/explain': 'read',
+  'GET /': 'public',
+  'GET /assets/*': 'public',
+  'GET /*': 'public',
 };
 
 describe('route-by-role matrix', () => {

@@ -12,6 +12,7 @@ import { handleApiError } from './error-handler.js';
 import { otlpRoutes } from './otlp-routes.js';
 import { authRoutes } from './routes/auth.js';
 import { orgRoutes } from './routes/org.js';
+import { uiDistDir, uiRoutes } from './ui-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -73,7 +74,7 @@ function healthRoutes(deps: AppDeps) {
   };
 }
 
-/** The main listener (:4400): health, OTLP/HTTP, and the JSON API. */
+/** The main listener (:4400): health, OTLP/HTTP, the JSON API, and the web UI. */
 export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createServer(deps);
   app.setErrorHandler(handleApiError);
@@ -89,6 +90,7 @@ export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(otlpRoutes(deps));
   await app.register(apiRoutes(deps.store), { prefix: '/api/v1' });
   await app.register(accountRoutes(deps), { prefix: '/api/v1' });
+  await app.register(uiRoutes(uiDistDir()));
   return app;
 }
 
