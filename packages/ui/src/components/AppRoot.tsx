@@ -3,7 +3,7 @@
  * session to log in (or to the first-run setup), and wraps signed-in pages in the shell.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { Outlet, useLocation, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { api, ApiError, setUnauthenticatedHandler } from '../api/client';
 import type { AuthStatus, Me } from '../api/types';
@@ -15,7 +15,10 @@ import { ErrorNotice, Skeleton } from './ui';
 export function AppRoot() {
   const location = useLocation();
   const navigate = useNavigate();
-  const onAuthPage = AUTH_PATHS.includes(location.pathname);
+  // From the matched routes (what <Outlet> renders), not the URL, which can run ahead of them.
+  const onAuthPage = useRouterState({
+    select: (state) => state.matches.some((match) => AUTH_PATHS.includes(match.routeId)),
+  });
   const status = useQuery({
     queryKey: ['auth', 'status'],
     queryFn: () => api<AuthStatus>('/api/v1/auth/status'),
@@ -39,13 +42,15 @@ export function AppRoot() {
   }, [navigate]);
 
   const signedOut = me.error instanceof ApiError && me.error.status === 401;
+  // Redirects follow the URL: during a navigation the matches still describe the old page.
+  const urlOnAuthPage = AUTH_PATHS.includes(location.pathname);
   useEffect(() => {
-    if (!status.data || onAuthPage) return;
+    if (!status.data || onAuthPage || urlOnAuthPage) return;
     if (status.data.setupRequired) void navigate({ to: '/setup' });
     else if (signedOut) {
       void navigate({ to: '/login', search: { redirect: location.pathname + location.searchStr } });
     }
-  }, [status.data, signedOut, onAuthPage, navigate, location.pathname, location.searchStr]);
+  }, [status.data, signedOut, onAuthPage, urlOnAuthPage, navigate, location.pathname, location.searchStr]);
 
   if (status.error) return <ErrorNotice error={status.error} title="Pharos is not reachable" />;
   if (!status.data) return <LoadingScreen />;

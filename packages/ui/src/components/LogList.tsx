@@ -75,8 +75,8 @@ export function LogList({ logs, onFilter, onEndReached, footer, testId, classNam
               >
                 <span className="mt-px h-4 w-[3px] shrink-0 rounded-r" style={{ background: color }} />
                 <span className="tabular shrink-0 font-mono text-muted">{formatTime(nsToMs(log.timeUnixNano))}</span>
-                <span className="w-11 shrink-0 font-mono text-[11px] font-semibold uppercase" style={{ color }}>
-                  {log.severityText || severity}
+                <span className="w-11 shrink-0 font-mono text-[11px] font-semibold uppercase" style={{ color }} title={log.severityText}>
+                  {severity === 'unspecified' ? log.severityText.slice(0, 5) || '—' : severity}
                 </span>
                 <span className="flex w-32 shrink-0 items-center gap-1.5 truncate">
                   <span className="size-1.5 shrink-0 rounded-full" style={{ background: serviceColor(log.serviceName) }} />

@@ -79,7 +79,9 @@ export function Shell() {
     const onKey = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey || typing(event.target)) return;
       if (event.key === '/') {
-        const input = document.querySelector<HTMLElement>('[data-search-input] .cm-content, [data-search-input]');
+        const input =
+          document.querySelector<HTMLElement>('[data-search-input] .cm-content') ??
+          document.querySelector<HTMLElement>('input[data-search-input]');
         if (input) {
           event.preventDefault();
           input.focus();

@@ -52,7 +52,9 @@ export function TimeSeriesChart({
         type: bars ? 'bar' : 'line',
         stack: stack ? 'total' : undefined,
         data: s.points,
-        showSymbol: false,
+        // Isolated points of a sparse series would be invisible without a symbol.
+        showSymbol: s.points.filter(([, v]) => v !== null).length < 12,
+        symbolSize: 4,
         connectNulls: false,
         lineStyle: { width: 1.5 },
         areaStyle: s.area ? { opacity: 0.12 } : undefined,

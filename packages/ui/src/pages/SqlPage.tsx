@@ -13,7 +13,7 @@ import { DataTable } from '../components/DataTable';
 import { chartTheme, EChart, useThemeVersion } from '../components/EChart';
 import { Empty } from '../components/EmptyState';
 import { Button, cx, ErrorNotice, PageHeader, Panel, Select } from '../components/ui';
-import { rangeParams, useTimeRange } from '../lib/use-time-range';
+import { useTimeRange } from '../lib/use-time-range';
 
 const route = getRouteApi('/sql');
 const TABLES = ['spans', 'logs', 'metric_points'] as const;
@@ -29,6 +29,8 @@ export function SqlPage() {
   const [draft, setDraft] = useState(search.query ?? EXAMPLE);
   const draftRef = useRef(draft);
   draftRef.current = draft;
+  // A shared link runs its query once when the page opens.
+  const ranFromUrl = useRef(false);
 
   // Column lists from a zero-row query per table: the schema the editor completes.
   const schema = useQuery({
@@ -45,16 +47,15 @@ export function SqlPage() {
     staleTime: Infinity,
   });
   const run = useMutation({
-    mutationFn: (query: string) => api<SqlResult>('/api/v1/sql', { method: 'POST', body: { query, ...rangeParams(range) } }),
+    mutationFn: (query: string) => api<SqlResult>('/api/v1/sql', { method: 'POST', body: { query, from: String(Math.floor(range.fromMs)), to: String(Math.ceil(range.toMs)) } }),
   });
   const submit = () => {
+    ranFromUrl.current = true;
     void navigate({ search: (prev) => ({ ...prev, query: draftRef.current }) });
     run.mutate(draftRef.current);
   };
   const submitRef = useRef(submit);
   submitRef.current = submit;
-  // Run the query from a shared link once.
-  const ranFromUrl = useRef(false);
   useEffect(() => {
     if (!ranFromUrl.current && search.query) {
       ranFromUrl.current = true;

@@ -182,6 +182,7 @@ export function TracesPage() {
                     key={t.traceId}
                     className="cursor-pointer border-b border-line hover:bg-hover [&>td]:h-9 [&>td]:px-3"
                     data-testid="trace-row"
+                    data-services={t.services.join(' ')}
                     onClick={() => {
                       void navigate({ to: '/traces/$traceId', params: { traceId: t.traceId } });
                     }}
@@ -285,6 +286,7 @@ function DurationScatter({ traces, onBrush }: { traces: TraceSummary[]; onBrush:
           `${p.data.name}<br/>${formatDurationNs(p.data.value[1])} · ${formatTime(p.data.value[0])}`,
       },
       yAxis: { ...base.yAxis, type: 'log', axisLabel: { ...base.yAxis.axisLabel, formatter: (v: number) => formatDurationNs(v) } },
+      toolbox: { show: false },
       brush: { toolbox: [], xAxisIndex: 0, yAxisIndex: 0, brushStyle: { color: 'rgba(99,102,241,0.15)', borderColor: theme.accent } },
       series: [
         { type: 'scatter', name: 'ok', symbolSize: 6, itemStyle: { color: theme.accent, opacity: 0.7 }, data: traces.filter((t) => t.errorCount === 0).map(point) },

@@ -96,6 +96,7 @@ export function Waterfall({ tree, selectedSpanId, onSelect }: WaterfallProps) {
                 key={span.spanId}
                 data-testid="waterfall-row"
                 data-span-id={span.spanId}
+                data-index={item.index}
                 role="row"
                 aria-selected={span.spanId === selectedSpanId}
                 onClick={() => { onSelect(span.spanId); }}
