@@ -41,7 +41,9 @@ function firstPageBudget(): Plugin {
       const kb = (gzipped / 1024).toFixed(1);
       this.info(`first page JavaScript: ${kb} KB gzipped in ${seen.size} chunks (limit 400 KB)`);
       // Printed on stdout too, so the figure shows in `npm run build` logs.
-      console.log(`\nfirst page JavaScript: ${kb} KB gzipped (${seen.size} chunks, limit 400 KB)\n`);
+      console.log(
+        `\nfirst page JavaScript: ${kb} KB gzipped (${seen.size} chunks, limit 400 KB)\n`,
+      );
       if (gzipped > FIRST_PAGE_LIMIT_BYTES) {
         this.error(`first page JavaScript ${kb} KB gzipped exceeds 400 KB`);
       }

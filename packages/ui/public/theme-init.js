@@ -1,7 +1,8 @@
+/* global window, document, localStorage */
 // Applies the saved (or system) theme before the first paint. A file, not an inline script:
 // the server's Content-Security-Policy allows scripts from 'self' only.
 (function () {
-  var saved = null;
+  var saved;
   try {
     saved = localStorage.getItem('pharos.theme');
   } catch (e) {

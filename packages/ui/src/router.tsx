@@ -67,7 +67,9 @@ const tracesRoute = createRoute({
 const traceRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/traces/$traceId',
-  validateSearch: (s: Record<string, unknown>): { span?: string | undefined; tab?: string | undefined } => ({
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { span?: string | undefined; tab?: string | undefined } => ({
     span: str(s.span),
     tab: str(s.tab),
   }),
@@ -77,7 +79,9 @@ const traceRoute = createRoute({
 const compareRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/compare',
-  validateSearch: (s: Record<string, unknown>): { a?: string | undefined; b?: string | undefined } => ({
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { a?: string | undefined; b?: string | undefined } => ({
     a: str(s.a),
     b: str(s.b),
   }),
@@ -93,7 +97,9 @@ const mapRoute = createRoute({
 const logsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/logs',
-  validateSearch: (s: Record<string, unknown>): { q?: string | undefined; live?: string | undefined } => ({
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { q?: string | undefined; live?: string | undefined } => ({
     q: str(s.q),
     live: str(s.live),
   }),
@@ -103,7 +109,9 @@ const logsRoute = createRoute({
 const metricsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/explore/metrics',
-  validateSearch: (s: Record<string, unknown>): { promql?: string[] | undefined; view?: string | undefined } => ({
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { promql?: string[] | undefined; view?: string | undefined } => ({
     promql: strList(s.promql),
     view: str(s.view),
   }),
@@ -113,7 +121,9 @@ const metricsRoute = createRoute({
 const sqlRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sql',
-  validateSearch: (s: Record<string, unknown>): { query?: string | undefined } => ({ query: str(s.query) }),
+  validateSearch: (s: Record<string, unknown>): { query?: string | undefined } => ({
+    query: str(s.query),
+  }),
   component: lazyRouteComponent(() => import('./pages/SqlPage'), 'SqlPage'),
 });
 
@@ -132,7 +142,9 @@ const apiKeysRoute = createRoute({
 const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/login',
-  validateSearch: (s: Record<string, unknown>): { redirect?: string | undefined } => ({ redirect: str(s.redirect) }),
+  validateSearch: (s: Record<string, unknown>): { redirect?: string | undefined } => ({
+    redirect: str(s.redirect),
+  }),
   component: lazyRouteComponent(() => import('./pages/auth/LoginPage'), 'LoginPage'),
 });
 
@@ -151,7 +163,9 @@ const signupRoute = createRoute({
 const inviteRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/invite',
-  validateSearch: (s: Record<string, unknown>): { token?: string | undefined } => ({ token: str(s.token) }),
+  validateSearch: (s: Record<string, unknown>): { token?: string | undefined } => ({
+    token: str(s.token),
+  }),
   component: lazyRouteComponent(() => import('./pages/auth/InvitePage'), 'InvitePage'),
 });
 

@@ -64,7 +64,14 @@ export async function launchBrowser(): Promise<TestBrowser> {
 /** A trace of `count` spans over five services (an 8-ary tree), as OTLP/JSON requests. */
 export function bigTraceRequests(traceId: string, count: number, perRequest = 1000): string[] {
   const start = BigInt(Date.now() - 60_000) * 1_000_000n;
-  const spans: { id: string; parent: string; start: bigint; end: bigint; service: string; depth: number }[] = [];
+  const spans: {
+    id: string;
+    parent: string;
+    start: bigint;
+    end: bigint;
+    service: string;
+    depth: number;
+  }[] = [];
   const hex = (n: number) => n.toString(16).padStart(16, '0');
   for (let i = 0; i < count; i++) {
     const parentIndex = i === 0 ? -1 : Math.floor((i - 1) / 8);
@@ -75,7 +82,14 @@ export function bigTraceRequests(traceId: string, count: number, perRequest = 10
     const slot = BigInt(i % 8);
     const spanStart = parent ? parentStart + (parentLength * slot) / 9n : start;
     const spanEnd = spanStart + (parent ? parentLength / 9n : parentLength);
-    spans.push({ id: hex(i + 1), parent: parent?.id ?? '', start: spanStart, end: spanEnd, service: `big-svc-${i % 5}`, depth });
+    spans.push({
+      id: hex(i + 1),
+      parent: parent?.id ?? '',
+      start: spanStart,
+      end: spanEnd,
+      service: `big-svc-${i % 5}`,
+      depth,
+    });
   }
   const requests: string[] = [];
   for (let offset = 0; offset < spans.length; offset += perRequest) {

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPharosProcess, type PharosProcess } from '../../server/test/helpers/pharos-process.js';
+import {
+  startPharosProcess,
+  type PharosProcess,
+} from '../../server/test/helpers/pharos-process.js';
 import { launchBrowser, type TestBrowser } from './browser.js';
 
 /**
@@ -17,7 +20,10 @@ let pharos: PharosProcess;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  [pharos, browser] = await Promise.all([startPharosProcess(dataDir, { PHAROS_AUTH: 'on' }), launchBrowser()]);
+  [pharos, browser] = await Promise.all([
+    startPharosProcess(dataDir, { PHAROS_AUTH: 'on' }),
+    launchBrowser(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -52,11 +58,15 @@ describe('sign-in pages', () => {
     await dialog.getByText('shown only once').waitFor();
     const key = (await dialog.locator('pre').first().textContent())!.trim();
     expect(key.length).toBeGreaterThan(20);
-    expect(await dialog.locator('pre').nth(1).textContent()).toContain(`OTEL_EXPORTER_OTLP_HEADERS=x-pharos-api-key=${key}`);
+    expect(await dialog.locator('pre').nth(1).textContent()).toContain(
+      `OTEL_EXPORTER_OTLP_HEADERS=x-pharos-api-key=${key}`,
+    );
     await browser.screenshot('auth-api-key-created');
 
     // The key works for what its scopes allow.
-    const read = await fetch(`${pharos.httpUrl}/api/v1/services`, { headers: { authorization: `Bearer ${key}` } });
+    const read = await fetch(`${pharos.httpUrl}/api/v1/services`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(read.status).toBe(200);
 
     // Shown once: after closing, only the prefix remains.
@@ -81,7 +91,10 @@ describe('sign-in pages', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/services/);
     // A new organisation has no data yet: the page says how to send some.
-    await page.getByTestId('empty-state').getByText('OTEL_EXPORTER_OTLP_ENDPOINT', { exact: false }).waitFor();
+    await page
+      .getByTestId('empty-state')
+      .getByText('OTEL_EXPORTER_OTLP_ENDPOINT', { exact: false })
+      .waitFor();
     await browser.screenshot('auth-services-empty');
     expect(unexpectedErrors()).toEqual([]);
   });

@@ -38,7 +38,18 @@ async function getJson<T>(url: string): Promise<T> {
 function runDemo(endpoint: string): Promise<number | null> {
   const child = spawn(
     process.execPath,
-    [PHAROS_BIN, 'demo', '--endpoint', endpoint, '--duration', '20s', '--rate', '15', '--seed', '11'],
+    [
+      PHAROS_BIN,
+      'demo',
+      '--endpoint',
+      endpoint,
+      '--duration',
+      '20s',
+      '--rate',
+      '15',
+      '--seed',
+      '11',
+    ],
     { stdio: 'ignore' },
   );
   children.push(child);
@@ -48,7 +59,10 @@ function runDemo(endpoint: string): Promise<number | null> {
 beforeAll(async () => {
   pharos = await startPharosProcess(dataDir);
   children.push(pharos.child);
-  const [demoExit] = await Promise.all([runDemo(pharos.otlpHttpUrl), launchBrowser().then((b) => (browser = b))]);
+  const [demoExit] = await Promise.all([
+    runDemo(pharos.otlpHttpUrl),
+    launchBrowser().then((b) => (browser = b)),
+  ]);
   expect(demoExit).toBe(0);
   for (const body of bigTraceRequests(BIG_TRACE, 10_000)) {
     const response = await fetch(`${pharos.otlpHttpUrl}/v1/traces`, {
@@ -102,7 +116,9 @@ describe('web UI against a Pharos filled by the demo', () => {
         path: '/services',
         ready: '[data-testid=services-table] tbody tr',
         check: async () => {
-          expect(await page.locator('[data-testid=services-table] tbody tr').count()).toBeGreaterThanOrEqual(8);
+          expect(
+            await page.locator('[data-testid=services-table] tbody tr').count(),
+          ).toBeGreaterThanOrEqual(8);
           await page.getByRole('link', { name: 'checkout', exact: true }).waitFor();
         },
       },
@@ -133,7 +149,11 @@ describe('web UI against a Pharos filled by the demo', () => {
         },
       },
       { name: 'service-map', path: '/map', ready: '[data-testid=service-map] canvas' },
-      { name: 'metrics', path: '/explore/metrics', ready: '[data-testid=promql-editor] .cm-content' },
+      {
+        name: 'metrics',
+        path: '/explore/metrics',
+        ready: '[data-testid=promql-editor] .cm-content',
+      },
       {
         name: 'sql',
         path: '/sql',
@@ -141,7 +161,9 @@ describe('web UI against a Pharos filled by the demo', () => {
         check: async () => {
           await page.getByTestId('run-sql').click();
           await page.locator('[data-testid=sql-results] tbody tr').first().waitFor();
-          expect(await page.locator('[data-testid=sql-results] tbody tr').count()).toBeGreaterThanOrEqual(8);
+          expect(
+            await page.locator('[data-testid=sql-results] tbody tr').count(),
+          ).toBeGreaterThanOrEqual(8);
         },
       },
       { name: 'send-data', path: '/settings/api-keys', ready: 'text=OTEL_EXPORTER_OTLP_ENDPOINT' },
@@ -173,7 +195,10 @@ describe('web UI against a Pharos filled by the demo', () => {
     await page.waitForURL(/q=service%3Apayment/);
     await page.waitForFunction(() => {
       const rows = [...document.querySelectorAll('[data-testid=trace-row]')];
-      return rows.length > 0 && rows.every((row) => row.getAttribute('data-services')?.split(' ').includes('payment'));
+      return (
+        rows.length > 0 &&
+        rows.every((row) => row.getAttribute('data-services')?.split(' ').includes('payment'))
+      );
     });
     expect(await editor.textContent()).toBe('service:payment');
     await browser.screenshot('traces-search');
@@ -205,7 +230,10 @@ describe('web UI against a Pharos filled by the demo', () => {
     const seen = new Set<string>();
     const scroller = page.getByTestId('waterfall-scroller');
     for (let top = 0; top < 100_000; top += 400) {
-      for (const id of await page.locator('[data-testid=waterfall-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-span-id')!))) seen.add(id);
+      for (const id of await page
+        .locator('[data-testid=waterfall-row]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-span-id')!)))
+        seen.add(id);
       const done = await scroller.evaluate((el, y) => {
         el.scrollTop = y;
         return y >= el.scrollHeight;
@@ -242,12 +270,14 @@ describe('web UI against a Pharos filled by the demo', () => {
   });
 
   it('compares two traces', async () => {
-    const { page } = browser;
     const { traces } = await getJson<{ traces: TraceSummary[] }>(
       `${pharos.httpUrl}/api/v1/traces?from=now-1h&limit=50&service=checkout`,
     );
     expect(traces.length).toBeGreaterThanOrEqual(2);
-    await open(`/compare?a=${traces[0]!.traceId}&b=${traces[1]!.traceId}`, '[data-testid=compare-table] tbody tr');
+    await open(
+      `/compare?a=${traces[0]!.traceId}&b=${traces[1]!.traceId}`,
+      '[data-testid=compare-table] tbody tr',
+    );
     await browser.screenshot('compare');
     expect(browser.takeErrors()).toEqual([]);
   });
@@ -256,7 +286,9 @@ describe('web UI against a Pharos filled by the demo', () => {
     const { page } = browser;
     const started = Date.now();
     await open(`/traces/${BIG_TRACE}`, '[data-testid=waterfall-row]');
-    await page.waitForFunction(() => performance.getEntriesByName('pharos:waterfall-painted').length > 0);
+    await page.waitForFunction(
+      () => performance.getEntriesByName('pharos:waterfall-painted').length > 0,
+    );
     const timing = await page.evaluate(() => {
       const painted = performance.getEntriesByName('pharos:waterfall-painted')[0]!.startTime;
       const loaded = performance.getEntriesByName('pharos:trace-loaded')[0]?.startTime ?? NaN;
@@ -282,12 +314,17 @@ describe('web UI against a Pharos filled by the demo', () => {
     const names = await fetch(`${pharos.httpUrl}/prometheus/api/v1/label/__name__/values`);
     if (names.status === 404 || names.status === 500) {
       // The Prometheus API is built on another branch; this check runs once it is merged.
-      context.skip(`Prometheus API not merged yet: /prometheus/api/v1/label/__name__/values answers ${names.status}`);
+      context.skip(
+        `Prometheus API not merged yet: /prometheus/api/v1/label/__name__/values answers ${names.status}`,
+      );
     }
     const { data } = (await names.json()) as { data: string[] };
     expect(data.length).toBeGreaterThan(0);
     const metric = data.find((n) => /duration|requests|count/.test(n)) ?? data[0]!;
-    await open(`/explore/metrics?promql=${encodeURIComponent(JSON.stringify([metric]))}`, '[data-testid=promql-chart] canvas');
+    await open(
+      `/explore/metrics?promql=${encodeURIComponent(JSON.stringify([metric]))}`,
+      '[data-testid=promql-chart] canvas',
+    );
     await browser.screenshot('metrics-chart');
     await page.getByRole('button', { name: 'table' }).click();
     expect(await page.locator('[data-testid=promql-table] tbody tr').count()).toBeGreaterThan(0);

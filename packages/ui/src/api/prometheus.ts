@@ -17,19 +17,27 @@ interface PromResponse<T> {
 /** fetch with the organisation header, for the PromQL editor's completion client too. */
 export const prometheusFetch: typeof fetch = (input, init) => {
   const headers = new Headers(init?.headers);
-  for (const [key, value] of Object.entries(apiHeaders(init?.method ?? 'GET'))) headers.set(key, value);
+  for (const [key, value] of Object.entries(apiHeaders(init?.method ?? 'GET')))
+    headers.set(key, value);
   return fetch(input, { ...init, headers, credentials: 'same-origin' });
 };
 
-async function prometheus<T>(path: string, params: Record<string, string | number>, signal?: AbortSignal): Promise<T> {
-  const response = await prometheusFetch(withParams(`/prometheus/api/v1/${path}`, params), signal ? { signal } : {});
-  let body: PromResponse<T> | { error?: { message?: string; code?: string } } | null = null;
+async function prometheus<T>(
+  path: string,
+  params: Record<string, string | number>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const response = await prometheusFetch(
+    withParams(`/prometheus/api/v1/${path}`, params),
+    signal ? { signal } : {},
+  );
+  let body: PromResponse<T> | { error?: { message?: string; code?: string } } | null;
   try {
     body = (await response.json()) as PromResponse<T>;
   } catch {
     body = null;
   }
-  const prom = body as PromResponse<T> | null;
+  const prom = body;
   if (!response.ok || prom?.status !== 'success') {
     const pharosError = (body as { error?: { message?: string } } | null)?.error;
     const message =
@@ -41,7 +49,13 @@ async function prometheus<T>(path: string, params: Record<string, string | numbe
   return prom.data as T;
 }
 
-export function queryRange(query: string, startMs: number, endMs: number, stepSeconds: number, signal?: AbortSignal) {
+export function queryRange(
+  query: string,
+  startMs: number,
+  endMs: number,
+  stepSeconds: number,
+  signal?: AbortSignal,
+) {
   return prometheus<{ resultType: 'matrix'; result: MatrixSeries[] }>(
     'query_range',
     { query, start: startMs / 1000, end: endMs / 1000, step: stepSeconds },

@@ -9,7 +9,11 @@ export async function streamEvents(
   signal: AbortSignal,
   onEvent: (event: string, data: string) => void,
 ): Promise<void> {
-  const response = await fetch(url, { headers: { ...apiHeaders('GET'), accept: 'text/event-stream' }, credentials: 'same-origin', signal });
+  const response = await fetch(url, {
+    headers: { ...apiHeaders('GET'), accept: 'text/event-stream' },
+    credentials: 'same-origin',
+    signal,
+  });
   if (!response.ok || !response.body) {
     let message = `${response.status} ${response.statusText}`;
     try {

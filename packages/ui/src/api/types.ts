@@ -181,7 +181,11 @@ export interface TraceComparison {
 }
 
 export interface ServiceMap {
-  nodes: { id: string; type: 'service' | 'database' | 'queue' | 'external'; system: string | null }[];
+  nodes: {
+    id: string;
+    type: 'service' | 'database' | 'queue' | 'external';
+    system: string | null;
+  }[];
   edges: {
     source: string;
     target: string;

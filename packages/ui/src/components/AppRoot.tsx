@@ -36,7 +36,10 @@ export function AppRoot() {
   useEffect(() => {
     setUnauthenticatedHandler(() => {
       if (!AUTH_PATHS.includes(window.location.pathname)) {
-        void navigate({ to: '/login', search: { redirect: window.location.pathname + window.location.search } });
+        void navigate({
+          to: '/login',
+          search: { redirect: window.location.pathname + window.location.search },
+        });
       }
     });
   }, [navigate]);
@@ -50,7 +53,15 @@ export function AppRoot() {
     else if (signedOut) {
       void navigate({ to: '/login', search: { redirect: location.pathname + location.searchStr } });
     }
-  }, [status.data, signedOut, onAuthPage, urlOnAuthPage, navigate, location.pathname, location.searchStr]);
+  }, [
+    status.data,
+    signedOut,
+    onAuthPage,
+    urlOnAuthPage,
+    navigate,
+    location.pathname,
+    location.searchStr,
+  ]);
 
   if (status.error) return <ErrorNotice error={status.error} title="Pharos is not reachable" />;
   if (!status.data) return <LoadingScreen />;

@@ -4,7 +4,8 @@ import { cx } from './ui';
 
 export function attributeText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value);
 }
 
@@ -25,14 +26,18 @@ export function AttributeTable({
         const text = attributeText(value);
         return (
           <div key={key} className="contents">
-            <dt className="border-b border-line/60 px-3 py-1 font-mono break-all text-muted">{prefix + key}</dt>
+            <dt className="border-b border-line/60 px-3 py-1 font-mono break-all text-muted">
+              {prefix + key}
+            </dt>
             <dd className="border-b border-line/60 px-3 py-1 font-mono break-all whitespace-pre-wrap">
               {onFilter ? (
                 <button
                   type="button"
                   title="Add as a filter"
                   className={cx('text-left hover:text-accent hover:underline')}
-                  onClick={() => { onFilter(key, text); }}
+                  onClick={() => {
+                    onFilter(key, text);
+                  }}
                 >
                   {text}
                 </button>

@@ -15,10 +15,19 @@ export const editorTheme = EditorView.theme({
   '.cm-content': { fontFamily: 'var(--font-mono)', caretColor: 'var(--fg)', padding: '5px 0' },
   '.cm-line': { padding: '0 8px' },
   '.cm-cursor': { borderLeftColor: 'var(--fg)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--select) !important' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': {
+    backgroundColor: 'var(--select) !important',
+  },
   '.cm-placeholder': { color: 'var(--muted)' },
-  '.cm-tooltip': { backgroundColor: 'var(--panel)', border: '1px solid var(--line)', color: 'var(--fg)' },
-  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--accent-soft)', color: 'var(--fg)' },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--panel)',
+    border: '1px solid var(--line)',
+    color: 'var(--fg)',
+  },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected]': {
+    backgroundColor: 'var(--accent-soft)',
+    color: 'var(--fg)',
+  },
   '.cm-completionDetail': { color: 'var(--muted)', fontStyle: 'normal', marginLeft: '8px' },
   '.cm-gutters': { backgroundColor: 'var(--panel-2)', color: 'var(--muted)', border: 'none' },
   '.cm-activeLine': { backgroundColor: 'transparent' },
@@ -29,7 +38,11 @@ export const codeHighlight = syntaxHighlighting(
   HighlightStyle.define([
     { tag: [tags.propertyName, tags.labelName, tags.attributeName], color: 'var(--accent)' },
     { tag: [tags.string, tags.special(tags.string)], color: '#16a34a' },
-    { tag: [tags.keyword, tags.operatorKeyword, tags.modifier], color: '#a855f7', fontWeight: '600' },
+    {
+      tag: [tags.keyword, tags.operatorKeyword, tags.modifier],
+      color: '#a855f7',
+      fontWeight: '600',
+    },
     { tag: [tags.number, tags.bool, tags.atom], color: '#ea580c' },
     { tag: [tags.operator, tags.compareOperator, tags.bracket, tags.paren], color: 'var(--muted)' },
     { tag: [tags.function(tags.variableName), tags.function(tags.name)], color: '#0891b2' },
@@ -82,7 +95,19 @@ export function CodeEditor({
         EditorView.contentAttributes.of({ 'aria-label': ariaLabel }),
         singleLine
           ? EditorState.transactionFilter.of((tr) =>
-              tr.newDoc.lines > 1 ? [tr, { changes: { from: 0, to: tr.newDoc.length, insert: tr.newDoc.toString().replace(/\n/g, ' ') }, sequential: true }] : tr,
+              tr.newDoc.lines > 1
+                ? [
+                    tr,
+                    {
+                      changes: {
+                        from: 0,
+                        to: tr.newDoc.length,
+                        insert: tr.newDoc.toString().replace(/\n/g, ' '),
+                      },
+                      sequential: true,
+                    },
+                  ]
+                : tr,
             )
           : [],
         EditorView.updateListener.of((update) => {

@@ -5,15 +5,24 @@ import {
   getSortedRowModel,
   useReactTable,
   type ColumnDef,
+  type RowData,
   type SortingState,
 } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Icon } from './Icon';
 import { cx } from './ui';
 
+declare module '@tanstack/react-table' {
+  // Column options of our tables (declaration merging needs the library's type parameters).
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    align?: 'right';
+  }
+}
+
 export interface DataTableProps<Row> {
   data: Row[];
-  columns: ColumnDef<Row, unknown>[];
+  columns: ColumnDef<Row>[];
   initialSort?: SortingState;
   onRowClick?: (row: Row) => void;
   rowClassName?: (row: Row) => string | undefined;
@@ -47,12 +56,14 @@ export function DataTable<Row>({
           <tr key={group.id} className="bg-panel-2">
             {group.headers.map((header) => {
               const sorted = header.column.getIsSorted();
-              const meta = header.column.columnDef.meta as { align?: 'right' } | undefined;
+              const meta = header.column.columnDef.meta;
               return (
                 <th
                   key={header.id}
                   scope="col"
-                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                  aria-sort={
+                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
+                  }
                   className={cx(
                     'h-8 border-b border-line px-3 text-[11px] font-semibold tracking-wide whitespace-nowrap text-muted uppercase',
                     meta?.align === 'right' ? 'text-right' : 'text-left',
@@ -65,7 +76,13 @@ export function DataTable<Row>({
                       onClick={header.column.getToggleSortingHandler()}
                     >
                       {flexRender(header.column.columnDef.header, header.getContext())}
-                      {sorted && <Icon name="chevronDown" size={12} className={sorted === 'asc' ? 'rotate-180' : ''} />}
+                      {sorted && (
+                        <Icon
+                          name="chevronDown"
+                          size={12}
+                          className={sorted === 'asc' ? 'rotate-180' : ''}
+                        />
+                      )}
                     </button>
                   ) : (
                     flexRender(header.column.columnDef.header, header.getContext())
@@ -80,7 +97,13 @@ export function DataTable<Row>({
         {table.getRowModel().rows.map((row) => (
           <tr
             key={row.id}
-            onClick={onRowClick ? () => { onRowClick(row.original); } : undefined}
+            onClick={
+              onRowClick
+                ? () => {
+                    onRowClick(row.original);
+                  }
+                : undefined
+            }
             className={cx(
               'border-b border-line last:border-b-0 hover:bg-hover',
               onRowClick && 'cursor-pointer',
@@ -88,11 +111,14 @@ export function DataTable<Row>({
             )}
           >
             {row.getVisibleCells().map((cell) => {
-              const meta = cell.column.columnDef.meta as { align?: 'right' } | undefined;
+              const meta = cell.column.columnDef.meta;
               return (
                 <td
                   key={cell.id}
-                  className={cx('h-8 px-3 whitespace-nowrap', meta?.align === 'right' && 'tabular text-right')}
+                  className={cx(
+                    'h-8 px-3 whitespace-nowrap',
+                    meta?.align === 'right' && 'tabular text-right',
+                  )}
                 >
                   {flexRender(cell.column.columnDef.cell, cell.getContext())}
                 </td>

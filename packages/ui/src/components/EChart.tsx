@@ -38,7 +38,14 @@ export type ChartInstance = echarts.ECharts;
 export function chartTheme() {
   const style = getComputedStyle(document.documentElement);
   const value = (name: string) => style.getPropertyValue(name).trim();
-  return { fg: value('--fg'), muted: value('--muted'), grid: value('--chart-grid'), panel: value('--panel'), line: value('--line'), accent: value('--accent') };
+  return {
+    fg: value('--fg'),
+    muted: value('--muted'),
+    grid: value('--chart-grid'),
+    panel: value('--panel'),
+    line: value('--line'),
+    accent: value('--accent'),
+  };
 }
 
 export function useThemeVersion(): number {
@@ -68,7 +75,7 @@ export function EChart({ option, className, onReady, testId }: EChartProps) {
   const chart = useRef<echarts.ECharts | null>(null);
 
   useEffect(() => {
-    const instance = echarts.init(element.current!, undefined, { renderer: 'canvas' });
+    const instance = echarts.init(element.current, undefined, { renderer: 'canvas' });
     chart.current = instance;
     const observer = new ResizeObserver(() => {
       instance.resize();
@@ -96,7 +103,12 @@ export function timeAxisBase(theme: ReturnType<typeof chartTheme>, fromMs: numbe
   return {
     animation: false,
     grid: { left: 48, right: 12, top: 12, bottom: 24 },
-    tooltip: { trigger: 'axis', backgroundColor: theme.panel, borderColor: theme.line, textStyle: { color: theme.fg, fontSize: 12 } },
+    tooltip: {
+      trigger: 'axis',
+      backgroundColor: theme.panel,
+      borderColor: theme.line,
+      textStyle: { color: theme.fg, fontSize: 12 },
+    },
     xAxis: {
       type: 'time',
       min: fromMs,

@@ -6,13 +6,15 @@ import { Icon, type IconName } from './Icon';
 
 /** OpenTelemetry SDK settings that send to this Pharos, ready to paste. */
 export function otelEnv(apiKey?: string): string {
-  const endpoint = `${location.protocol}//${location.hostname}:4318`;
+  // OTLP/HTTP is served on the UI's own port too (and on :4318 by default).
+  const endpoint = location.origin;
   const lines = [
     `export OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`,
     'export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf',
     'export OTEL_SERVICE_NAME=my-service',
   ];
-  if (apiKey !== undefined) lines.push(`export OTEL_EXPORTER_OTLP_HEADERS=x-pharos-api-key=${apiKey}`);
+  if (apiKey !== undefined)
+    lines.push(`export OTEL_EXPORTER_OTLP_HEADERS=x-pharos-api-key=${apiKey}`);
   return lines.join('\n');
 }
 
@@ -40,8 +42,12 @@ export function NoDataState({ what }: { what: string }) {
           page.
         </p>
       )}
-      <p className="text-muted">Or see Pharos at work with simulated traffic from an online shop:</p>
-      <CodeBlock text={`npx pharos demo --duration 5m${auth ? ' --api-key <your ingest key>' : ''}`} />
+      <p className="text-muted">
+        Or see Pharos at work with simulated traffic from an online shop:
+      </p>
+      <CodeBlock
+        text={`npx pharos demo --duration 5m${auth ? ' --api-key <your ingest key>' : ''}`}
+      />
     </div>
   );
 }

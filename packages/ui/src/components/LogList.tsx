@@ -60,7 +60,10 @@ export function LogList({ logs, onFilter, onEndReached, footer, testId, classNam
                 role="button"
                 tabIndex={0}
                 aria-expanded={open}
-                className={cx('flex min-h-[26px] cursor-pointer items-start gap-2 py-1 pr-3 text-xs hover:bg-hover', open && 'bg-hover')}
+                className={cx(
+                  'flex min-h-[26px] cursor-pointer items-start gap-2 py-1 pr-3 text-xs hover:bg-hover',
+                  open && 'bg-hover',
+                )}
                 onClick={() => {
                   setExpanded((was) => {
                     const next = new Set(was);
@@ -73,22 +76,43 @@ export function LogList({ logs, onFilter, onEndReached, footer, testId, classNam
                   if (e.key === 'Enter') (e.currentTarget as HTMLElement).click();
                 }}
               >
-                <span className="mt-px h-4 w-[3px] shrink-0 rounded-r" style={{ background: color }} />
-                <span className="tabular shrink-0 font-mono text-muted">{formatTime(nsToMs(log.timeUnixNano))}</span>
-                <span className="w-11 shrink-0 font-mono text-[11px] font-semibold uppercase" style={{ color }} title={log.severityText}>
+                <span
+                  className="mt-px h-4 w-[3px] shrink-0 rounded-r"
+                  style={{ background: color }}
+                />
+                <span className="tabular shrink-0 font-mono text-muted">
+                  {formatTime(nsToMs(log.timeUnixNano))}
+                </span>
+                <span
+                  className="w-11 shrink-0 font-mono text-[11px] font-semibold uppercase"
+                  style={{ color }}
+                  title={log.severityText}
+                >
                   {severity === 'unspecified' ? log.severityText.slice(0, 5) || '—' : severity}
                 </span>
                 <span className="flex w-32 shrink-0 items-center gap-1.5 truncate">
-                  <span className="size-1.5 shrink-0 rounded-full" style={{ background: serviceColor(log.serviceName) }} />
+                  <span
+                    className="size-1.5 shrink-0 rounded-full"
+                    style={{ background: serviceColor(log.serviceName) }}
+                  />
                   <span className="truncate">{log.serviceName}</span>
                 </span>
-                <span className={cx('min-w-0 flex-1 font-mono', open ? 'break-words whitespace-pre-wrap' : 'truncate')}>{log.body}</span>
+                <span
+                  className={cx(
+                    'min-w-0 flex-1 font-mono',
+                    open ? 'break-words whitespace-pre-wrap' : 'truncate',
+                  )}
+                >
+                  {log.body}
+                </span>
                 {log.traceId !== '' && (
                   <Link
                     to="/traces/$traceId"
                     params={{ traceId: log.traceId }}
                     search={{ span: log.spanId || undefined }}
-                    onClick={(e) => { e.stopPropagation(); }}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                    }}
                     className="inline-flex shrink-0 items-center gap-1 rounded px-1 text-[11px] text-accent hover:bg-accent-soft"
                     data-testid="log-trace-link"
                     title={`Trace ${log.traceId}`}
@@ -100,7 +124,9 @@ export function LogList({ logs, onFilter, onEndReached, footer, testId, classNam
               {open && (
                 <div className="mb-2 ml-5 grid gap-2 rounded-md border border-line bg-panel p-2 lg:grid-cols-2">
                   <div>
-                    <div className="px-3 pb-1 text-[11px] font-semibold text-muted uppercase">Record</div>
+                    <div className="px-3 pb-1 text-[11px] font-semibold text-muted uppercase">
+                      Record
+                    </div>
                     <AttributeTable
                       attributes={{
                         service: log.serviceName,
@@ -112,11 +138,15 @@ export function LogList({ logs, onFilter, onEndReached, footer, testId, classNam
                       }}
                       onFilter={onFilter}
                     />
-                    <div className="px-3 pt-2 pb-1 text-[11px] font-semibold text-muted uppercase">Attributes</div>
+                    <div className="px-3 pt-2 pb-1 text-[11px] font-semibold text-muted uppercase">
+                      Attributes
+                    </div>
                     <AttributeTable attributes={log.attributes} onFilter={onFilter} />
                   </div>
                   <div>
-                    <div className="px-3 pb-1 text-[11px] font-semibold text-muted uppercase">Resource</div>
+                    <div className="px-3 pb-1 text-[11px] font-semibold text-muted uppercase">
+                      Resource
+                    </div>
                     <AttributeTable attributes={log.resource} onFilter={onFilter} />
                   </div>
                 </div>

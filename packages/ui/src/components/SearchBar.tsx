@@ -2,7 +2,11 @@
  * The search-language bar shared by traces and logs: syntax highlighting, completion of field
  * names (from the facets of the data in range) and of values, Enter to search.
  */
-import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import {
+  autocompletion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
 import { StreamLanguage, type StringStream } from '@codemirror/language';
 import { Prec } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
@@ -41,7 +45,7 @@ export const searchLanguage = StreamLanguage.define<TokenState>({
       state.expectValue = true;
       return 'operator';
     }
-    stream.match(/^(?:\\.|[^\s()])+/) || stream.next();
+    if (!stream.match(/^(?:\\.|[^\s()])+/)) stream.next();
     return null;
   },
 });
@@ -57,7 +61,14 @@ export interface SearchBarProps {
   error?: string | null;
 }
 
-export function SearchBar({ value, onSubmit, fields, valuesFor, placeholder, error }: SearchBarProps) {
+export function SearchBar({
+  value,
+  onSubmit,
+  fields,
+  valuesFor,
+  placeholder,
+  error,
+}: SearchBarProps) {
   const [draft, setDraft] = useState(value);
   const [lastValue, setLastValue] = useState(value);
   if (value !== lastValue) {

@@ -114,7 +114,10 @@ export function Shell() {
               aria-label="Auto-refresh"
               value={refreshInterval}
               onChange={(event) => {
-                void navigate({ to: '.', search: (prev) => ({ ...prev, refresh: event.target.value || undefined }) });
+                void navigate({
+                  to: '.',
+                  search: (prev) => ({ ...prev, refresh: event.target.value || undefined }),
+                });
               }}
             >
               {REFRESH_INTERVALS.map((r) => (
@@ -160,7 +163,9 @@ function Sidebar() {
             <NavLink to="/settings/api-keys" label="API keys" icon="key" />
           </>
         )}
-        {!session.status.authEnabled && <NavLink to="/settings/api-keys" label="Send data" icon="key" />}
+        {!session.status.authEnabled && (
+          <NavLink to="/settings/api-keys" label="Send data" icon="key" />
+        )}
         <Account />
       </div>
     </nav>
@@ -215,7 +220,9 @@ function Account() {
             {me.user.email.slice(0, 1)}
           </span>
           <span className="min-w-0 flex-1">
-            <span className="block truncate text-xs font-medium">{current?.name ?? me.currentOrg ?? 'No organisation'}</span>
+            <span className="block truncate text-xs font-medium">
+              {current?.name ?? me.currentOrg ?? 'No organisation'}
+            </span>
             <span className="block truncate text-[11px] text-muted">
               {me.user.email} · {me.role}
             </span>

@@ -15,7 +15,9 @@ export function Sparkline({
   const max = Math.max(...numbers, 1e-9);
   const step = width / (numbers.length - 1);
   const y = (v: number) => height - 2 - (v / max) * (height - 4);
-  const line = numbers.map((v, i) => `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const line = numbers
+    .map((v, i) => `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)},${y(v).toFixed(1)}`)
+    .join('');
   return (
     <svg width={width} height={height} aria-hidden="true" className="overflow-visible">
       <path d={`${line}L${width},${height}L0,${height}Z`} fill={color} opacity={0.12} />

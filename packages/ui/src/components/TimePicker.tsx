@@ -6,7 +6,13 @@ import { useTimeRange } from '../lib/use-time-range';
 import { Icon } from './Icon';
 import { Button, cx, Input, Kbd } from './ui';
 
-export function TimePicker({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function TimePicker({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const range = useTimeRange();
   const [fromText, setFromText] = useState(range.from);
   const [toText, setToText] = useState(range.to);
@@ -61,7 +67,9 @@ export function TimePicker({ open, onOpenChange }: { open: boolean; onOpenChange
                 type="button"
                 className={cx(
                   'rounded px-2 py-1 text-left hover:bg-hover',
-                  range.from === quick.from && range.to === 'now' && 'bg-accent-soft font-medium text-accent',
+                  range.from === quick.from &&
+                    range.to === 'now' &&
+                    'bg-accent-soft font-medium text-accent',
                 )}
                 onClick={() => {
                   range.setRange(quick.from, 'now');
@@ -79,10 +87,18 @@ export function TimePicker({ open, onOpenChange }: { open: boolean; onOpenChange
               apply();
             }}
           >
-            <div className="text-xs font-semibold text-muted uppercase">Absolute or relative range</div>
+            <div className="text-xs font-semibold text-muted uppercase">
+              Absolute or relative range
+            </div>
             <label className="flex flex-col gap-1">
               <span className="text-xs text-muted">From</span>
-              <Input value={fromText} onChange={(e) => { setFromText(e.target.value); }} aria-label="From" />
+              <Input
+                value={fromText}
+                onChange={(e) => {
+                  setFromText(e.target.value);
+                }}
+                aria-label="From"
+              />
               <input
                 type="datetime-local"
                 step={1}
@@ -97,7 +113,13 @@ export function TimePicker({ open, onOpenChange }: { open: boolean; onOpenChange
             </label>
             <label className="flex flex-col gap-1">
               <span className="text-xs text-muted">To</span>
-              <Input value={toText} onChange={(e) => { setToText(e.target.value); }} aria-label="To" />
+              <Input
+                value={toText}
+                onChange={(e) => {
+                  setToText(e.target.value);
+                }}
+                aria-label="To"
+              />
               <input
                 type="datetime-local"
                 step={1}

@@ -38,15 +38,29 @@ export function TimeSeriesChart({
       color: series.flatMap((s) => (s.color ? [s.color] : [])),
       grid: { ...base.grid, top: legend ? 28 : 12, left: 56 },
       legend: legend
-        ? { type: 'scroll', top: 0, left: 0, textStyle: { color: theme.muted, fontSize: 11 }, icon: 'roundRect', itemWidth: 10, itemHeight: 4 }
+        ? {
+            type: 'scroll',
+            top: 0,
+            left: 0,
+            textStyle: { color: theme.muted, fontSize: 11 },
+            icon: 'roundRect',
+            itemWidth: 10,
+            itemHeight: 4,
+          }
         : undefined,
       tooltip: {
         ...base.tooltip,
-        valueFormatter: formatValue ? (v: unknown) => (typeof v === 'number' ? formatValue(v) : '—') : undefined,
+        valueFormatter: formatValue
+          ? (v: unknown) => (typeof v === 'number' ? formatValue(v) : '—')
+          : undefined,
       },
       yAxis: { ...base.yAxis, axisLabel: { ...base.yAxis.axisLabel, formatter: formatValue } },
       toolbox: { show: false },
-      brush: { toolbox: [], xAxisIndex: 0, brushStyle: { color: 'rgba(99,102,241,0.15)', borderColor: theme.accent } },
+      brush: {
+        toolbox: [],
+        xAxisIndex: 0,
+        brushStyle: { color: 'rgba(99,102,241,0.15)', borderColor: theme.accent },
+      },
       series: series.map((s) => ({
         name: s.name,
         type: bars ? 'bar' : 'line',
@@ -67,7 +81,11 @@ export function TimeSeriesChart({
 
   const onReady = useCallback(
     (chart: ChartInstance) => {
-      chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+      chart.dispatchAction({
+        type: 'takeGlobalCursor',
+        key: 'brush',
+        brushOption: { brushType: 'lineX', brushMode: 'single' },
+      });
       chart.off('brushEnd');
       chart.on('brushEnd', (event: unknown) => {
         const area = (event as { areas?: { coordRange?: [number, number] }[] }).areas?.[0];

@@ -1,5 +1,11 @@
 /** The design system's small pieces, all on the tokens in index.css. */
-import { useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useState,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from 'react';
 import { Icon, type IconName } from './Icon';
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
@@ -84,10 +90,14 @@ export function Panel({
   bodyClassName?: string;
 }) {
   return (
-    <section className={cx('flex min-w-0 flex-col rounded-lg border border-line bg-panel', className)}>
+    <section
+      className={cx('flex min-w-0 flex-col rounded-lg border border-line bg-panel', className)}
+    >
       {(title !== undefined || actions !== undefined) && (
         <header className="flex h-9 shrink-0 items-center justify-between gap-2 border-b border-line px-3">
-          <h2 className="truncate text-xs font-semibold tracking-wide text-muted uppercase">{title}</h2>
+          <h2 className="truncate text-xs font-semibold tracking-wide text-muted uppercase">
+            {title}
+          </h2>
           <div className="flex items-center gap-1.5">{actions}</div>
         </header>
       )}
@@ -96,11 +106,24 @@ export function Panel({
   );
 }
 
-export function Badge({ children, color, className }: { children: ReactNode; color?: string; className?: string }) {
+export function Badge({
+  children,
+  color,
+  className,
+}: {
+  children: ReactNode;
+  color?: string;
+  className?: string;
+}) {
   return (
     <span
-      className={cx('inline-flex items-center gap-1 rounded px-1.5 py-px text-[11px] font-medium whitespace-nowrap', className)}
-      style={color ? { color, background: `color-mix(in srgb, ${color} 14%, transparent)` } : undefined}
+      className={cx(
+        'inline-flex items-center gap-1 rounded px-1.5 py-px text-[11px] font-medium whitespace-nowrap',
+        className,
+      )}
+      style={
+        color ? { color, background: `color-mix(in srgb, ${color} 14%, transparent)` } : undefined
+      }
     >
       {children}
     </span>
@@ -108,7 +131,9 @@ export function Badge({ children, color, className }: { children: ReactNode; col
 }
 
 export function ServiceDot({ color }: { color: string }) {
-  return <span className="inline-block size-2 shrink-0 rounded-full" style={{ background: color }} />;
+  return (
+    <span className="inline-block size-2 shrink-0 rounded-full" style={{ background: color }} />
+  );
 }
 
 export function Skeleton({ className }: { className?: string }) {
@@ -125,10 +150,19 @@ export function TableSkeleton({ rows = 8 }: { rows?: number }) {
   );
 }
 
-export function ErrorNotice({ error, title = 'The server answered with an error' }: { error: unknown; title?: string }) {
+export function ErrorNotice({
+  error,
+  title = 'The server answered with an error',
+}: {
+  error: unknown;
+  title?: string;
+}) {
   const message = error instanceof Error ? error.message : String(error);
   return (
-    <div role="alert" className="m-3 flex items-start gap-2 rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-danger">
+    <div
+      role="alert"
+      className="m-3 flex items-start gap-2 rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-danger"
+    >
       <Icon name="alert" className="mt-0.5 shrink-0" />
       <div className="min-w-0">
         <div className="font-semibold">{title}</div>
@@ -140,7 +174,9 @@ export function ErrorNotice({ error, title = 'The server answered with an error'
 
 export function Kbd({ children }: { children: ReactNode }) {
   return (
-    <kbd className="rounded border border-line bg-panel-2 px-1 font-mono text-[10px] text-muted">{children}</kbd>
+    <kbd className="rounded border border-line bg-panel-2 px-1 font-mono text-[10px] text-muted">
+      {children}
+    </kbd>
   );
 }
 
@@ -168,16 +204,26 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
 
 export function CodeBlock({ text, label }: { text: string; label?: string }) {
   return (
-    <div className="relative rounded-md border border-line bg-panel-2">
-      <div className="absolute top-1 right-1">
+    <div className="flex items-start rounded-md border border-line bg-panel-2">
+      <pre className="min-w-0 flex-1 overflow-x-auto p-3 font-mono text-xs leading-relaxed">
+        {text}
+      </pre>
+      <div className="shrink-0 p-1">
         <CopyButton text={text} label={label ?? 'Copy'} />
       </div>
-      <pre className="overflow-x-auto p-3 pr-20 font-mono text-xs leading-relaxed">{text}</pre>
     </div>
   );
 }
 
-export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="flex min-h-11 flex-wrap items-center justify-between gap-2">
       <div className="min-w-0">
@@ -189,11 +235,25 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
   );
 }
 
-export function Stat({ label, value, tone }: { label: string; value: ReactNode; tone?: 'danger' | 'ok' }) {
+export function Stat({
+  label,
+  value,
+  tone,
+}: {
+  label: string;
+  value: ReactNode;
+  tone?: 'danger' | 'ok';
+}) {
   return (
     <div className="min-w-0 rounded-lg border border-line bg-panel px-3 py-2">
       <div className="text-[11px] font-medium tracking-wide text-muted uppercase">{label}</div>
-      <div className={cx('tabular truncate text-lg font-semibold', tone === 'danger' && 'text-danger', tone === 'ok' && 'text-ok')}>
+      <div
+        className={cx(
+          'tabular truncate text-lg font-semibold',
+          tone === 'danger' && 'text-danger',
+          tone === 'ok' && 'text-ok',
+        )}
+      >
         {value}
       </div>
     </div>

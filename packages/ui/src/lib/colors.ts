@@ -27,7 +27,15 @@ export function serviceColor(name: string): string {
   return SERVICE_PALETTE[(hash >>> 0) % SERVICE_PALETTE.length]!;
 }
 
-export const SEVERITIES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'unspecified'] as const;
+export const SEVERITIES = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'unspecified',
+] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const SEVERITY_COLORS: Record<Severity, string> = {

@@ -80,7 +80,10 @@ function shortTime(text: string): string {
 
 /** An absolute range for the URL (brush zoom, "zoom to this bucket"). */
 export function absolute(fromMs: number, toMs: number): { from: string; to: string } {
-  return { from: new Date(Math.floor(fromMs)).toISOString(), to: new Date(Math.ceil(toMs)).toISOString() };
+  return {
+    from: new Date(Math.floor(fromMs)).toISOString(),
+    to: new Date(Math.ceil(toMs)).toISOString(),
+  };
 }
 
 /** `datetime-local` input value ↔ epoch ms, in local time. */

@@ -4,7 +4,16 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, withParams } from '../api/client';
 import type { TraceComparison } from '../api/types';
-import { Button, cx, ErrorNotice, Input, PageHeader, Panel, Stat, TableSkeleton } from '../components/ui';
+import {
+  Button,
+  cx,
+  ErrorNotice,
+  Input,
+  PageHeader,
+  Panel,
+  Stat,
+  TableSkeleton,
+} from '../components/ui';
 import { formatDurationNs } from '../lib/format';
 
 const route = getRouteApi('/compare');
@@ -12,7 +21,9 @@ const route = getRouteApi('/compare');
 function Delta({ ns }: { ns: string | number }) {
   const value = Number(ns);
   return (
-    <span className={cx('tabular', value > 0 ? 'text-danger' : value < 0 ? 'text-ok' : 'text-muted')}>
+    <span
+      className={cx('tabular', value > 0 ? 'text-danger' : value < 0 ? 'text-ok' : 'text-muted')}
+    >
       {value > 0 ? '+' : ''}
       {formatDurationNs(value)}
     </span>
@@ -27,26 +38,54 @@ export function ComparePage() {
   const ready = search.a !== undefined && search.b !== undefined;
   const comparison = useQuery({
     queryKey: ['compare', search.a, search.b],
-    queryFn: ({ signal }) => api<TraceComparison>(withParams('/api/v1/traces/compare', { a: search.a, b: search.b }), { signal }),
+    queryFn: ({ signal }) =>
+      api<TraceComparison>(withParams('/api/v1/traces/compare', { a: search.a, b: search.b }), {
+        signal,
+      }),
     enabled: ready,
   });
   const c = comparison.data;
   return (
     <div className="flex flex-col gap-3 p-4">
-      <PageHeader title="Compare traces" subtitle="Spans are paired by their operation path from the root. Deltas are B − A." />
+      <PageHeader
+        title="Compare traces"
+        subtitle="Spans are paired by their operation path from the root. Deltas are B − A."
+      />
       <form
         className="flex flex-wrap items-center gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          void navigate({ search: (prev) => ({ ...prev, a: a.trim() || undefined, b: b.trim() || undefined }) });
+          void navigate({
+            search: (prev) => ({ ...prev, a: a.trim() || undefined, b: b.trim() || undefined }),
+          });
         }}
       >
-        <Input aria-label="Trace A" placeholder="trace A id" className="w-80 font-mono" value={a} onChange={(e) => { setA(e.target.value); }} />
-        <Input aria-label="Trace B" placeholder="trace B id" className="w-80 font-mono" value={b} onChange={(e) => { setB(e.target.value); }} />
-        <Button type="submit" variant="primary" icon="compare">Compare</Button>
+        <Input
+          aria-label="Trace A"
+          placeholder="trace A id"
+          className="w-80 font-mono"
+          value={a}
+          onChange={(e) => {
+            setA(e.target.value);
+          }}
+        />
+        <Input
+          aria-label="Trace B"
+          placeholder="trace B id"
+          className="w-80 font-mono"
+          value={b}
+          onChange={(e) => {
+            setB(e.target.value);
+          }}
+        />
+        <Button type="submit" variant="primary" icon="compare">
+          Compare
+        </Button>
       </form>
       {!ready ? (
-        <div className="text-muted">Choose two traces (select two rows on the Traces page, or paste their ids).</div>
+        <div className="text-muted">
+          Choose two traces (select two rows on the Traces page, or paste their ids).
+        </div>
       ) : comparison.error ? (
         <ErrorNotice error={comparison.error} />
       ) : !c ? (
@@ -72,22 +111,45 @@ export function ComparePage() {
               </thead>
               <tbody>
                 {[...c.matched]
-                  .sort((x, y) => Math.abs(Number(y.durationDeltaNs)) - Math.abs(Number(x.durationDeltaNs)))
+                  .sort(
+                    (x, y) =>
+                      Math.abs(Number(y.durationDeltaNs)) - Math.abs(Number(x.durationDeltaNs)),
+                  )
                   .map((m) => (
-                    <tr key={`${m.path}#${m.occurrence}`} className="border-t border-line [&>td]:h-7 [&>td]:px-3">
-                      <td className="max-w-xl truncate font-mono" title={m.path}>{m.path}{m.occurrence > 0 && ` #${m.occurrence + 1}`}</td>
+                    <tr
+                      key={`${m.path}#${m.occurrence}`}
+                      className="border-t border-line [&>td]:h-7 [&>td]:px-3"
+                    >
+                      <td className="max-w-xl truncate font-mono" title={m.path}>
+                        {m.path}
+                        {m.occurrence > 0 && ` #${m.occurrence + 1}`}
+                      </td>
                       <td className="tabular text-right">
-                        <Link to="/traces/$traceId" params={{ traceId: c.a.traceId }} search={{ span: m.a.spanId }} className="hover:text-accent">
+                        <Link
+                          to="/traces/$traceId"
+                          params={{ traceId: c.a.traceId }}
+                          search={{ span: m.a.spanId }}
+                          className="hover:text-accent"
+                        >
                           {formatDurationNs(m.a.durationNs)}
                         </Link>
                       </td>
                       <td className="tabular text-right">
-                        <Link to="/traces/$traceId" params={{ traceId: c.b.traceId }} search={{ span: m.b.spanId }} className="hover:text-accent">
+                        <Link
+                          to="/traces/$traceId"
+                          params={{ traceId: c.b.traceId }}
+                          search={{ span: m.b.spanId }}
+                          className="hover:text-accent"
+                        >
                           {formatDurationNs(m.b.durationNs)}
                         </Link>
                       </td>
-                      <td className="text-right"><Delta ns={m.durationDeltaNs} /></td>
-                      <td className={cx(m.statusChanged && 'font-semibold text-warn')}>{m.statusChanged ? `${m.a.status} → ${m.b.status}` : m.a.status}</td>
+                      <td className="text-right">
+                        <Delta ns={m.durationDeltaNs} />
+                      </td>
+                      <td className={cx(m.statusChanged && 'font-semibold text-warn')}>
+                        {m.statusChanged ? `${m.a.status} → ${m.b.status}` : m.a.status}
+                      </td>
                     </tr>
                   ))}
               </tbody>
@@ -95,11 +157,19 @@ export function ComparePage() {
           </Panel>
           <div className="grid gap-3 md:grid-cols-2">
             {(['onlyInA', 'onlyInB'] as const).map((key) => (
-              <Panel key={key} title={`${key === 'onlyInA' ? 'Only in A' : 'Only in B'} (${c[key].length})`}>
+              <Panel
+                key={key}
+                title={`${key === 'onlyInA' ? 'Only in A' : 'Only in B'} (${c[key].length})`}
+              >
                 <ul className="text-xs">
                   {c[key].map((s) => (
-                    <li key={`${s.path}#${s.occurrence}`} className="flex justify-between gap-2 border-t border-line px-3 py-1 first:border-t-0">
-                      <span className="truncate font-mono" title={s.path}>{s.path}</span>
+                    <li
+                      key={`${s.path}#${s.occurrence}`}
+                      className="flex justify-between gap-2 border-t border-line px-3 py-1 first:border-t-0"
+                    >
+                      <span className="truncate font-mono" title={s.path}>
+                        {s.path}
+                      </span>
                       <span className="tabular shrink-0">{formatDurationNs(s.durationNs)}</span>
                     </li>
                   ))}

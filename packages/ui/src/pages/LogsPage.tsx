@@ -44,7 +44,10 @@ export function LogsPage() {
   const logs = useInfiniteQuery({
     queryKey: ['logs', q, params],
     queryFn: ({ pageParam, signal }) =>
-      api<{ logs: LogRecord[]; nextCursor: string | null }>(withParams('/api/v1/logs', { q, ...params, limit: PAGE, cursor: pageParam }), { signal }),
+      api<{ logs: LogRecord[]; nextCursor: string | null }>(
+        withParams('/api/v1/logs', { q, ...params, limit: PAGE, cursor: pageParam }),
+        { signal },
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: !live,
@@ -52,23 +55,34 @@ export function LogsPage() {
   });
   const histogram = useQuery({
     queryKey: ['logs-histogram', q, params],
-    queryFn: ({ signal }) => api<LogHistogram>(withParams('/api/v1/logs/histogram', { q, ...params }), { signal }),
+    queryFn: ({ signal }) =>
+      api<LogHistogram>(withParams('/api/v1/logs/histogram', { q, ...params }), { signal }),
     enabled: !live,
     placeholderData: (p) => p,
   });
   const fields = useQuery({
     queryKey: ['logs-fields', q, params],
-    queryFn: ({ signal }) => api<{ fields: LogField[]; sampled: boolean }>(withParams('/api/v1/logs/fields', { q, ...params }), { signal }),
+    queryFn: ({ signal }) =>
+      api<{ fields: LogField[]; sampled: boolean }>(
+        withParams('/api/v1/logs/fields', { q, ...params }),
+        { signal },
+      ),
     placeholderData: (p) => p,
   });
   const queryClient = useQueryClient();
   const valuesFor = useCallback(
     (field: string) =>
       queryClient
-        .fetchQuery({
+        .query({
           queryKey: ['logs-values', field, q, params],
           queryFn: () =>
-            api<{ values: { value: string }[] }>(withParams(`/api/v1/logs/fields/${encodeURIComponent(field)}/values`, { q, ...params, limit: 50 })),
+            api<{ values: { value: string }[] }>(
+              withParams(`/api/v1/logs/fields/${encodeURIComponent(field)}/values`, {
+                q,
+                ...params,
+                limit: 50,
+              }),
+            ),
           staleTime: 30_000,
         })
         .then((r) => r.values.map((v) => v.value)),
@@ -78,7 +92,10 @@ export function LogsPage() {
     () => [
       { name: 'severity', detail: 'trace debug info warn error fatal' },
       { name: 'body', detail: 'text' },
-      ...(fields.data?.fields ?? []).map((f) => ({ name: f.name, detail: `${f.source} · ${f.cardinality} values` })),
+      ...(fields.data?.fields ?? []).map((f) => ({
+        name: f.name,
+        detail: `${f.source} · ${f.cardinality} values`,
+      })),
     ],
     [fields.data],
   );
@@ -91,11 +108,18 @@ export function LogsPage() {
       .map((severity) => ({
         name: severity,
         color: SEVERITY_COLORS[severity],
-        points: buckets.map((b) => [nsToMs(b.timeUnixNano) + histogram.data!.stepMs / 2, b.counts[severity]] as [number, number]),
+        points: buckets.map(
+          (b) =>
+            [nsToMs(b.timeUnixNano) + histogram.data!.stepMs / 2, b.counts[severity]] as [
+              number,
+              number,
+            ],
+        ),
       }));
   }, [histogram.data]);
 
-  const searchError = logs.error instanceof ApiError && logs.error.status === 400 ? logs.error.message : null;
+  const searchError =
+    logs.error instanceof ApiError && logs.error.status === 400 ? logs.error.message : null;
   const records = useMemo(() => logs.data?.pages.flatMap((p) => p.logs) ?? [], [logs.data]);
   const loadMore = useCallback(() => {
     if (logs.hasNextPage && !logs.isFetchingNextPage) void logs.fetchNextPage();
@@ -127,7 +151,12 @@ export function LogsPage() {
         </Button>
       </div>
       <div className="flex min-h-0 flex-1 gap-3">
-        <Facets fields={fields.data?.fields} loading={!fields.data} valuesFor={valuesFor} onFilter={addFilter} />
+        <Facets
+          fields={fields.data?.fields}
+          loading={!fields.data}
+          valuesFor={valuesFor}
+          onFilter={addFilter}
+        />
         <div className="flex min-w-0 flex-1 flex-col gap-3">
           {live ? (
             <LiveTail q={q} onFilter={addFilter} />
@@ -138,7 +167,15 @@ export function LogsPage() {
                 actions={<span className="text-[11px] text-muted">Drag to zoom</span>}
               >
                 {histogram.data ? (
-                  <TimeSeriesChart series={histogramSeries} bars stack legend formatValue={count} className="h-36" testId="logs-histogram" />
+                  <TimeSeriesChart
+                    series={histogramSeries}
+                    bars
+                    stack
+                    legend
+                    formatValue={count}
+                    className="h-36"
+                    testId="logs-histogram"
+                  />
                 ) : (
                   <Skeleton className="m-3 h-28" />
                 )}
@@ -149,7 +186,11 @@ export function LogsPage() {
                 ) : !logs.data ? (
                   <TableSkeleton rows={12} />
                 ) : records.length === 0 ? (
-                  q === '' ? <NoDataState what="logs" /> : <Empty>No log record matches this search in this time range.</Empty>
+                  q === '' ? (
+                    <NoDataState what="logs" />
+                  ) : (
+                    <Empty>No log record matches this search in this time range.</Empty>
+                  )
                 ) : (
                   <LogList
                     logs={records}
@@ -159,7 +200,11 @@ export function LogsPage() {
                     className="flex-1"
                     footer={
                       <div className="px-3 py-2 text-center text-xs text-muted">
-                        {logs.isFetchingNextPage ? 'Loading older records…' : logs.hasNextPage ? '' : `${records.length} records — the end`}
+                        {logs.isFetchingNextPage
+                          ? 'Loading older records…'
+                          : logs.hasNextPage
+                            ? ''
+                            : `${records.length} records — the end`}
                       </div>
                     }
                   />
@@ -185,9 +230,18 @@ function Facets({
   onFilter: (field: string, value: string) => void;
 }) {
   const [open, setOpen] = useState<string | null>('service_name');
-  const shown = (fields ?? []).filter((f) => f.cardinality > 0 && f.cardinality < 10_000 && !['body', 'time_unix_nano', 'observed_time_unix_nano', 'trace_id', 'span_id'].includes(f.name)).slice(0, 40);
+  const shown = (fields ?? [])
+    .filter(
+      (f) =>
+        f.cardinality > 0 &&
+        f.cardinality < 10_000 &&
+        !['body', 'time_unix_nano', 'observed_time_unix_nano', 'trace_id', 'span_id'].includes(
+          f.name,
+        ),
+    )
+    .slice(0, 40);
   return (
-    <Panel title="Fields" className="w-60 shrink-0" bodyClassName="overflow-auto" >
+    <Panel title="Fields" className="w-60 shrink-0" bodyClassName="overflow-auto">
       <div data-testid="facets">
         {loading && <TableSkeleton rows={10} />}
         {shown.map((field) => (
@@ -196,13 +250,21 @@ function Facets({
               type="button"
               aria-expanded={open === field.name}
               className="flex w-full items-center gap-1.5 px-3 py-1.5 text-left text-xs hover:bg-hover"
-              onClick={() => { setOpen(open === field.name ? null : field.name); }}
+              onClick={() => {
+                setOpen(open === field.name ? null : field.name);
+              }}
             >
-              <Icon name={open === field.name ? 'chevronDown' : 'chevronRight'} size={12} className="text-muted" />
+              <Icon
+                name={open === field.name ? 'chevronDown' : 'chevronRight'}
+                size={12}
+                className="text-muted"
+              />
               <span className="min-w-0 flex-1 truncate font-mono">{field.name}</span>
               <span className="tabular text-[11px] text-muted">{field.cardinality}</span>
             </button>
-            {open === field.name && <FacetValues field={field.name} valuesFor={valuesFor} onFilter={onFilter} />}
+            {open === field.name && (
+              <FacetValues field={field.name} valuesFor={valuesFor} onFilter={onFilter} />
+            )}
           </div>
         ))}
       </div>
@@ -210,9 +272,21 @@ function Facets({
   );
 }
 
-function FacetValues({ field, valuesFor, onFilter }: { field: string; valuesFor: (field: string) => Promise<string[]>; onFilter: (field: string, value: string) => void }) {
-  const values = useQuery({ queryKey: ['facet', field, valuesFor], queryFn: () => valuesFor(field) });
-  if (values.error) return <div className="px-3 py-1 text-xs text-danger">{errorMessage(values.error)}</div>;
+function FacetValues({
+  field,
+  valuesFor,
+  onFilter,
+}: {
+  field: string;
+  valuesFor: (field: string) => Promise<string[]>;
+  onFilter: (field: string, value: string) => void;
+}) {
+  const values = useQuery({
+    queryKey: ['facet', field, valuesFor],
+    queryFn: () => valuesFor(field),
+  });
+  if (values.error)
+    return <div className="px-3 py-1 text-xs text-danger">{errorMessage(values.error)}</div>;
   if (!values.data) return <Skeleton className="mx-3 my-1 h-4" />;
   return (
     <ul className="pb-1">
@@ -222,7 +296,9 @@ function FacetValues({ field, valuesFor, onFilter }: { field: string; valuesFor:
             type="button"
             className="block w-full truncate py-0.5 pr-3 pl-8 text-left font-mono text-[11px] hover:bg-hover hover:text-accent"
             title={`Filter ${field}:${value}`}
-            onClick={() => { onFilter(field, value); }}
+            onClick={() => {
+              onFilter(field, value);
+            }}
           >
             {value === '' ? '(empty)' : value}
           </button>
@@ -232,9 +308,19 @@ function FacetValues({ field, valuesFor, onFilter }: { field: string; valuesFor:
   );
 }
 
-function LiveTail({ q, onFilter }: { q: string; onFilter: (field: string, value: string) => void }) {
+function LiveTail({
+  q,
+  onFilter,
+}: {
+  q: string;
+  onFilter: (field: string, value: string) => void;
+}) {
   const [records, setRecords] = useState<LogRecord[]>([]);
-  const [state, setState] = useState<{ status: 'connecting' | 'live' | 'ended'; error?: string; skipped: number }>({ status: 'connecting', skipped: 0 });
+  const [state, setState] = useState<{
+    status: 'connecting' | 'live' | 'ended';
+    error?: string;
+    skipped: number;
+  }>({ status: 'connecting', skipped: 0 });
   useEffect(() => {
     const abort = new AbortController();
     setRecords([]);
@@ -260,9 +346,12 @@ function LiveTail({ q, onFilter }: { q: string; onFilter: (field: string, value:
         setState((s) => ({ ...s, status: 'ended', error: data }));
       }
     }).then(
-      () => { setState((s) => ({ ...s, status: 'ended' })); },
+      () => {
+        setState((s) => ({ ...s, status: 'ended' }));
+      },
       (error: unknown) => {
-        if (!abort.signal.aborted) setState((s) => ({ ...s, status: 'ended', error: errorMessage(error) }));
+        if (!abort.signal.aborted)
+          setState((s) => ({ ...s, status: 'ended', error: errorMessage(error) }));
       },
     );
     return () => {
@@ -276,8 +365,18 @@ function LiveTail({ q, onFilter }: { q: string; onFilter: (field: string, value:
       bodyClassName="flex flex-col"
       title={
         <span className="inline-flex items-center gap-2">
-          <span className={cx('size-2 rounded-full', state.status === 'live' ? 'animate-pulse bg-ok' : state.status === 'connecting' ? 'bg-warn' : 'bg-muted')} />
-          Live tail · {state.status} · {records.length} records{state.skipped > 0 ? ` · ${state.skipped} skipped` : ''}
+          <span
+            className={cx(
+              'size-2 rounded-full',
+              state.status === 'live'
+                ? 'animate-pulse bg-ok'
+                : state.status === 'connecting'
+                  ? 'bg-warn'
+                  : 'bg-muted',
+            )}
+          />
+          Live tail · {state.status} · {records.length} records
+          {state.skipped > 0 ? ` · ${state.skipped} skipped` : ''}
         </span>
       }
     >

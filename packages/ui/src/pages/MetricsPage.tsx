@@ -6,7 +6,13 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useMemo, useRef, useState } from 'react';
 import { api, errorMessage, withParams } from '../api/client';
-import { prometheusFetch, queryRange, seriesLabel, stepFor, type MatrixSeries } from '../api/prometheus';
+import {
+  prometheusFetch,
+  queryRange,
+  seriesLabel,
+  stepFor,
+  type MatrixSeries,
+} from '../api/prometheus';
 import { CodeEditor } from '../components/CodeEditor';
 import { Empty } from '../components/EmptyState';
 import { TimeSeriesChart, type Series } from '../components/TimeSeriesChart';
@@ -14,7 +20,18 @@ import { Button, cx, ErrorNotice, PageHeader, Panel, Select, Skeleton } from '..
 import { rangeParams, useTimeRange } from '../lib/use-time-range';
 
 const route = getRouteApi('/explore/metrics');
-const PALETTE = ['#6366f1', '#10b981', '#f59e0b', '#ef4444', '#0ea5e9', '#a855f7', '#14b8a6', '#f97316', '#84cc16', '#ec4899'];
+const PALETTE = [
+  '#6366f1',
+  '#10b981',
+  '#f59e0b',
+  '#ef4444',
+  '#0ea5e9',
+  '#a855f7',
+  '#14b8a6',
+  '#f97316',
+  '#84cc16',
+  '#ec4899',
+];
 
 interface MetricInfo {
   name: string;
@@ -40,12 +57,20 @@ export function MetricsPage() {
 
   const run = (queries = draftsRef.current) => {
     const list = queries.map((q) => q.trim());
-    void navigate({ search: (prev) => ({ ...prev, promql: list.some((q) => q !== '') ? list : undefined }) });
+    void navigate({
+      search: (prev) => ({ ...prev, promql: list.some((q) => q !== '') ? list : undefined }),
+    });
   };
   const promql = useMemo(
     () =>
       new PromQLExtension().setComplete({
-        remote: { url: '', apiPrefix: '/prometheus/api/v1', httpMethod: 'GET', fetchFn: prometheusFetch, cache: { maxAge: 60_000 } },
+        remote: {
+          url: '',
+          apiPrefix: '/prometheus/api/v1',
+          httpMethod: 'GET',
+          fetchFn: prometheusFetch,
+          cache: { maxAge: 60_000 },
+        },
       }),
     [],
   );
@@ -53,8 +78,20 @@ export function MetricsPage() {
     () =>
       Prec.high(
         keymap.of([
-          { key: 'Shift-Enter', run: () => { run(); return true; } },
-          { key: 'Mod-Enter', run: () => { run(); return true; } },
+          {
+            key: 'Shift-Enter',
+            run: () => {
+              run();
+              return true;
+            },
+          },
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              run();
+              return true;
+            },
+          },
         ]),
       ),
     [],
@@ -65,14 +102,16 @@ export function MetricsPage() {
   const results = useQueries({
     queries: submitted.map((query) => ({
       queryKey: ['promql', query, range.fromMs, range.toMs, step],
-      queryFn: ({ signal }: { signal: AbortSignal }) => queryRange(query, range.fromMs, range.toMs, step, signal),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        queryRange(query, range.fromMs, range.toMs, step, signal),
       enabled: query !== '',
       placeholderData: (p: { resultType: 'matrix'; result: MatrixSeries[] } | undefined) => p,
     })),
   });
   const metrics = useQuery({
     queryKey: ['metrics-list', rangeParams(range)],
-    queryFn: ({ signal }) => api<{ metrics: MetricInfo[] }>(withParams('/api/v1/metrics', rangeParams(range)), { signal }),
+    queryFn: ({ signal }) =>
+      api<{ metrics: MetricInfo[] }>(withParams('/api/v1/metrics', rangeParams(range)), { signal }),
     placeholderData: (p) => p,
   });
 
@@ -95,7 +134,12 @@ export function MetricsPage() {
     <div className="flex flex-col gap-3 p-4">
       <PageHeader
         title="Metrics"
-        subtitle={<>PromQL over the Prometheus-compatible API. <kbd>Shift+Enter</kbd> runs; completion offers metric names, labels and functions.</>}
+        subtitle={
+          <>
+            PromQL over the Prometheus-compatible API. <kbd>Shift+Enter</kbd> runs; completion
+            offers metric names, labels and functions.
+          </>
+        }
         actions={
           <Select
             aria-label="Insert a metric"
@@ -122,7 +166,12 @@ export function MetricsPage() {
         {drafts.map((draft, i) => (
           <div key={i} className="flex items-start gap-2">
             <span className="mt-2 w-6 text-right text-xs font-semibold text-muted">#{i + 1}</span>
-            <div className={cx('min-h-9 flex-1 rounded-md border bg-panel focus-within:border-accent', results[i]?.error ? 'border-danger' : 'border-line')}>
+            <div
+              className={cx(
+                'min-h-9 flex-1 rounded-md border bg-panel focus-within:border-accent',
+                results[i]?.error ? 'border-danger' : 'border-line',
+              )}
+            >
               <CodeEditor
                 value={draft}
                 onChange={(value) => {
@@ -134,7 +183,11 @@ export function MetricsPage() {
                 searchInput={i === 0}
                 testId="promql-editor"
               />
-              {results[i]?.error && <div className="border-t border-line px-2 py-1 font-mono text-xs text-danger">{errorMessage(results[i].error)}</div>}
+              {results[i]?.error && (
+                <div className="border-t border-line px-2 py-1 font-mono text-xs text-danger">
+                  {errorMessage(results[i].error)}
+                </div>
+              )}
             </div>
             {drafts.length > 1 && (
               <Button
@@ -151,10 +204,22 @@ export function MetricsPage() {
           </div>
         ))}
         <div className="flex gap-2 pl-8">
-          <Button variant="primary" icon="play" onClick={() => { run(); }} data-testid="run-promql">
+          <Button
+            variant="primary"
+            icon="play"
+            onClick={() => {
+              run();
+            }}
+            data-testid="run-promql"
+          >
             Run queries
           </Button>
-          <Button icon="plus" onClick={() => { setDrafts([...drafts, '']); }}>
+          <Button
+            icon="plus"
+            onClick={() => {
+              setDrafts([...drafts, '']);
+            }}
+          >
             Add query
           </Button>
           <div className="ml-auto flex rounded-md border border-line">
@@ -162,8 +227,17 @@ export function MetricsPage() {
               <button
                 key={v}
                 type="button"
-                className={cx('px-3 text-xs capitalize', view === v ? 'bg-accent-soft font-medium text-accent' : 'text-muted hover:bg-hover')}
-                onClick={() => { void navigate({ search: (prev) => ({ ...prev, view: v === 'chart' ? undefined : v }) }); }}
+                className={cx(
+                  'px-3 text-xs capitalize',
+                  view === v
+                    ? 'bg-accent-soft font-medium text-accent'
+                    : 'text-muted hover:bg-hover',
+                )}
+                onClick={() => {
+                  void navigate({
+                    search: (prev) => ({ ...prev, view: v === 'chart' ? undefined : v }),
+                  });
+                }}
               >
                 {v}
               </button>
@@ -196,17 +270,27 @@ export function MetricsPage() {
               </thead>
               <tbody>
                 {series.map((s) => {
-                  const values = s.points.map(([, v]) => v ?? NaN).filter((v) => Number.isFinite(v));
-                  const fmt = (v: number | undefined) => (v === undefined ? '—' : Number(v.toPrecision(6)).toString());
+                  const values = s.points
+                    .map(([, v]) => v ?? NaN)
+                    .filter((v) => Number.isFinite(v));
+                  const fmt = (v: number | undefined) =>
+                    v === undefined ? '—' : Number(v.toPrecision(6)).toString();
                   return (
                     <tr key={s.name} className="border-t border-line [&>td]:h-7 [&>td]:px-3">
                       <td className="font-mono">
-                        <span className="mr-2 inline-block size-2 rounded-full" style={{ background: s.color }} />
+                        <span
+                          className="mr-2 inline-block size-2 rounded-full"
+                          style={{ background: s.color }}
+                        />
                         {s.name}
                       </td>
                       <td className="tabular text-right">{fmt(values[values.length - 1])}</td>
-                      <td className="tabular text-right">{fmt(values.length ? Math.min(...values) : undefined)}</td>
-                      <td className="tabular text-right">{fmt(values.length ? Math.max(...values) : undefined)}</td>
+                      <td className="tabular text-right">
+                        {fmt(values.length ? Math.min(...values) : undefined)}
+                      </td>
+                      <td className="tabular text-right">
+                        {fmt(values.length ? Math.max(...values) : undefined)}
+                      </td>
                       <td className="tabular text-right">{values.length}</td>
                     </tr>
                   );

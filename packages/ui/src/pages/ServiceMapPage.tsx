@@ -18,7 +18,12 @@ function errorColor(rate: number | null): string {
   return '#ef4444';
 }
 
-const SHAPES: Record<string, string> = { service: 'circle', database: 'rect', queue: 'diamond', external: 'triangle' };
+const SHAPES: Record<string, string> = {
+  service: 'circle',
+  database: 'rect',
+  queue: 'diamond',
+  external: 'triangle',
+};
 
 export function ServiceMapPage() {
   const range = useTimeRange();
@@ -32,7 +37,8 @@ export function ServiceMapPage() {
   });
   const services = useQuery({
     queryKey: ['services', params],
-    queryFn: ({ signal }) => api<{ services: ServiceSummary[] }>(withParams('/api/v1/services', params), { signal }),
+    queryFn: ({ signal }) =>
+      api<{ services: ServiceSummary[] }>(withParams('/api/v1/services', params), { signal }),
     placeholderData: (p) => p,
   });
   const option = useMemo(() => {
@@ -63,7 +69,8 @@ export function ServiceMapPage() {
           emphasis: { focus: 'adjacency', lineStyle: { width: 3 } },
           data: map.data.nodes.map((n) => {
             const s = stats.get(n.id);
-            const size = n.type === 'service' ? 18 + 34 * Math.sqrt((s?.requestRate ?? 0) / maxRate) : 16;
+            const size =
+              n.type === 'service' ? 18 + 34 * Math.sqrt((s?.requestRate ?? 0) / maxRate) : 16;
             return {
               id: n.id,
               name: n.id,
@@ -84,7 +91,10 @@ export function ServiceMapPage() {
           links: map.data.edges.map((e) => ({
             source: e.source,
             target: e.target,
-            lineStyle: { width: 1 + 4 * Math.sqrt(e.callRate / maxCalls), color: e.errorRate > 0.02 ? '#ef4444' : theme.muted },
+            lineStyle: {
+              width: 1 + 4 * Math.sqrt(e.callRate / maxCalls),
+              color: e.errorRate > 0.02 ? '#ef4444' : theme.muted,
+            },
             tip: `${e.source} → ${e.target}<br/>${formatRate(e.callRate)} · errors ${formatPercent(e.errorRate)} · p95 ${formatDurationNs(e.p95Ns)}`,
           })),
         },
@@ -117,7 +127,12 @@ export function ServiceMapPage() {
         ) : map.data.nodes.length === 0 ? (
           <NoDataState what="services" />
         ) : (
-          <EChart option={option} onReady={onReady} className="h-full min-h-[460px]" testId="service-map" />
+          <EChart
+            option={option}
+            onReady={onReady}
+            className="h-full min-h-[460px]"
+            testId="service-map"
+          />
         )}
       </Panel>
     </div>

@@ -8,9 +8,25 @@ import type { OperationSummary, ServiceSeries, ServiceSummary, TraceSummary } fr
 import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/EmptyState';
 import { TimeSeriesChart, type Series } from '../components/TimeSeriesChart';
-import { Button, ErrorNotice, PageHeader, Panel, ServiceDot, Skeleton, Stat, TableSkeleton } from '../components/ui';
+import {
+  Button,
+  ErrorNotice,
+  PageHeader,
+  Panel,
+  ServiceDot,
+  Skeleton,
+  Stat,
+  TableSkeleton,
+} from '../components/ui';
 import { serviceColor } from '../lib/colors';
-import { formatCount, formatDurationNs, formatPercent, formatRate, formatTime, nsToMs } from '../lib/format';
+import {
+  formatCount,
+  formatDurationNs,
+  formatPercent,
+  formatRate,
+  formatTime,
+  nsToMs,
+} from '../lib/format';
 import { rangeParams, useTimeRange } from '../lib/use-time-range';
 
 const percent = (v: number) => formatPercent(v);
@@ -25,7 +41,8 @@ export function ServicePage() {
   const base = `/api/v1/services/${encodeURIComponent(name)}`;
   const summary = useQuery({
     queryKey: ['services', params],
-    queryFn: ({ signal }) => api<{ services: ServiceSummary[] }>(withParams('/api/v1/services', params), { signal }),
+    queryFn: ({ signal }) =>
+      api<{ services: ServiceSummary[] }>(withParams('/api/v1/services', params), { signal }),
     placeholderData: (p) => p,
   });
   const series = useQuery({
@@ -35,13 +52,17 @@ export function ServicePage() {
   });
   const operations = useQuery({
     queryKey: ['operations', name, params],
-    queryFn: ({ signal }) => api<{ operations: OperationSummary[] }>(withParams(`${base}/operations`, params), { signal }),
+    queryFn: ({ signal }) =>
+      api<{ operations: OperationSummary[] }>(withParams(`${base}/operations`, params), { signal }),
     placeholderData: (p) => p,
   });
   const errors = useQuery({
     queryKey: ['traces', { service: name, status: 'error', limit: 10 }, params],
     queryFn: ({ signal }) =>
-      api<{ traces: TraceSummary[] }>(withParams('/api/v1/traces', { ...params, service: name, status: 'error', limit: 10 }), { signal }),
+      api<{ traces: TraceSummary[] }>(
+        withParams('/api/v1/traces', { ...params, service: name, status: 'error', limit: 10 }),
+        { signal },
+      ),
     placeholderData: (p) => p,
   });
   const me = summary.data?.services.find((s) => s.name === name);
@@ -49,8 +70,22 @@ export function ServicePage() {
   const charts = useMemo(() => {
     const points = series.data?.points ?? [];
     const t = (p: { timeUnixNano: string }) => nsToMs(p.timeUnixNano);
-    const requests: Series[] = [{ name: 'requests/s', color: serviceColor(name), area: true, points: points.map((p) => [t(p), p.requestRate]) }];
-    const errorRate: Series[] = [{ name: 'error rate', color: '#ef4444', area: true, points: points.map((p) => [t(p), p.errorRate]) }];
+    const requests: Series[] = [
+      {
+        name: 'requests/s',
+        color: serviceColor(name),
+        area: true,
+        points: points.map((p) => [t(p), p.requestRate]),
+      },
+    ];
+    const errorRate: Series[] = [
+      {
+        name: 'error rate',
+        color: '#ef4444',
+        area: true,
+        points: points.map((p) => [t(p), p.errorRate]),
+      },
+    ];
     const latency: Series[] = [
       { name: 'p50', color: '#22c55e', points: points.map((p) => [t(p), p.p50Ns]) },
       { name: 'p95', color: '#f59e0b', points: points.map((p) => [t(p), p.p95Ns]) },
@@ -59,22 +94,57 @@ export function ServicePage() {
     return { requests, errorRate, latency };
   }, [series.data, name]);
 
-  const columns = useMemo<ColumnDef<OperationSummary, unknown>[]>(
+  const columns = useMemo<ColumnDef<OperationSummary>[]>(
     () => [
-      { accessorKey: 'name', header: 'Operation', cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
-      { accessorKey: 'requestRate', header: 'Requests', meta: { align: 'right' }, cell: ({ row }) => formatRate(row.original.requestRate) },
+      {
+        accessorKey: 'name',
+        header: 'Operation',
+        cell: ({ row }) => <span className="font-medium">{row.original.name}</span>,
+      },
+      {
+        accessorKey: 'requestRate',
+        header: 'Requests',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatRate(row.original.requestRate),
+      },
       {
         accessorKey: 'errorRate',
         header: 'Error rate',
         meta: { align: 'right' },
         cell: ({ row }) => (
-          <span className={row.original.errorRate && row.original.errorRate > 0.01 ? 'text-danger' : undefined}>{formatPercent(row.original.errorRate)}</span>
+          <span
+            className={
+              row.original.errorRate && row.original.errorRate > 0.01 ? 'text-danger' : undefined
+            }
+          >
+            {formatPercent(row.original.errorRate)}
+          </span>
         ),
       },
-      { accessorKey: 'p50Ns', header: 'p50', meta: { align: 'right' }, cell: ({ row }) => formatDurationNs(row.original.p50Ns) },
-      { accessorKey: 'p95Ns', header: 'p95', meta: { align: 'right' }, cell: ({ row }) => formatDurationNs(row.original.p95Ns) },
-      { accessorKey: 'p99Ns', header: 'p99', meta: { align: 'right' }, cell: ({ row }) => formatDurationNs(row.original.p99Ns) },
-      { accessorKey: 'spanCount', header: 'Spans', meta: { align: 'right' }, cell: ({ row }) => formatCount(row.original.spanCount) },
+      {
+        accessorKey: 'p50Ns',
+        header: 'p50',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatDurationNs(row.original.p50Ns),
+      },
+      {
+        accessorKey: 'p95Ns',
+        header: 'p95',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatDurationNs(row.original.p95Ns),
+      },
+      {
+        accessorKey: 'p99Ns',
+        header: 'p99',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatDurationNs(row.original.p99Ns),
+      },
+      {
+        accessorKey: 'spanCount',
+        header: 'Spans',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatCount(row.original.spanCount),
+      },
     ],
     [],
   );
@@ -106,7 +176,11 @@ export function ServicePage() {
       />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-6">
         <Stat label="Requests" value={formatRate(me?.requestRate)} />
-        <Stat label="Error rate" value={formatPercent(me?.errorRate)} tone={me?.errorRate ? 'danger' : undefined} />
+        <Stat
+          label="Error rate"
+          value={formatPercent(me?.errorRate)}
+          tone={me?.errorRate ? 'danger' : undefined}
+        />
         <Stat label="p50" value={formatDurationNs(me?.p50Ns)} />
         <Stat label="p95" value={formatDurationNs(me?.p95Ns)} />
         <Stat label="p99" value={formatDurationNs(me?.p99Ns)} />
@@ -115,13 +189,25 @@ export function ServicePage() {
       {series.error && <ErrorNotice error={series.error} />}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-3">
         <Panel title="Requests per second">
-          {series.data ? <TimeSeriesChart series={charts.requests} formatValue={rate} testId="chart-requests" /> : <Skeleton className="m-3 h-40" />}
+          {series.data ? (
+            <TimeSeriesChart series={charts.requests} formatValue={rate} testId="chart-requests" />
+          ) : (
+            <Skeleton className="m-3 h-40" />
+          )}
         </Panel>
         <Panel title="Error rate">
-          {series.data ? <TimeSeriesChart series={charts.errorRate} formatValue={percent} /> : <Skeleton className="m-3 h-40" />}
+          {series.data ? (
+            <TimeSeriesChart series={charts.errorRate} formatValue={percent} />
+          ) : (
+            <Skeleton className="m-3 h-40" />
+          )}
         </Panel>
         <Panel title="Latency">
-          {series.data ? <TimeSeriesChart series={charts.latency} formatValue={duration} legend /> : <Skeleton className="m-3 h-40" />}
+          {series.data ? (
+            <TimeSeriesChart series={charts.latency} formatValue={duration} legend />
+          ) : (
+            <Skeleton className="m-3 h-40" />
+          )}
         </Panel>
       </div>
       <div className="grid grid-cols-1 gap-3 xl:grid-cols-[3fr_2fr]">
@@ -159,10 +245,14 @@ export function ServicePage() {
                     params={{ traceId: t.traceId }}
                     className="flex items-center gap-3 px-3 py-2 hover:bg-hover"
                   >
-                    <span className="tabular text-xs text-muted">{formatTime(nsToMs(t.startTimeUnixNano))}</span>
+                    <span className="tabular text-xs text-muted">
+                      {formatTime(nsToMs(t.startTimeUnixNano))}
+                    </span>
                     <span className="min-w-0 flex-1 truncate font-medium">{t.rootName}</span>
                     <span className="text-xs text-danger">{t.errorCount} errors</span>
-                    <span className="tabular text-xs text-muted">{formatDurationNs(t.durationNs)}</span>
+                    <span className="tabular text-xs text-muted">
+                      {formatDurationNs(t.durationNs)}
+                    </span>
                   </Link>
                 </li>
               ))}

@@ -19,7 +19,8 @@ export function ServicesPage() {
   const navigate = useNavigate();
   const services = useQuery({
     queryKey: ['services', params],
-    queryFn: ({ signal }) => api<{ services: ServiceSummary[] }>(withParams('/api/v1/services', params), { signal }),
+    queryFn: ({ signal }) =>
+      api<{ services: ServiceSummary[] }>(withParams('/api/v1/services', params), { signal }),
     placeholderData: (previous) => previous,
   });
   const names = (services.data?.services ?? []).map((s) => s.name);
@@ -27,13 +28,18 @@ export function ServicesPage() {
     queries: names.map((name) => ({
       queryKey: ['service-series', name, params],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api<ServiceSeries>(withParams(`/api/v1/services/${encodeURIComponent(name)}/series`, params), { signal }),
+        api<ServiceSeries>(
+          withParams(`/api/v1/services/${encodeURIComponent(name)}/series`, params),
+          { signal },
+        ),
       placeholderData: (previous: ServiceSeries | undefined) => previous,
     })),
   });
-  const seriesByName = new Map(series.flatMap((s) => (s.data ? [[s.data.service, s.data] as const] : [])));
+  const seriesByName = new Map(
+    series.flatMap((s) => (s.data ? [[s.data.service, s.data] as const] : [])),
+  );
 
-  const columns = useMemo<ColumnDef<ServiceSummary, unknown>[]>(
+  const columns = useMemo<ColumnDef<ServiceSummary>[]>(
     () => [
       {
         accessorKey: 'name',
@@ -43,14 +49,21 @@ export function ServicesPage() {
             to="/services/$name"
             params={{ name: row.original.name }}
             className="inline-flex items-center gap-2 font-medium hover:text-accent"
-            onClick={(e) => { e.stopPropagation(); }}
+            onClick={(e) => {
+              e.stopPropagation();
+            }}
           >
             <ServiceDot color={serviceColor(row.original.name)} />
             {row.original.name}
           </Link>
         ),
       },
-      { accessorKey: 'requestRate', header: 'Requests', meta: { align: 'right' }, cell: ({ row }) => formatRate(row.original.requestRate) },
+      {
+        accessorKey: 'requestRate',
+        header: 'Requests',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatRate(row.original.requestRate),
+      },
       {
         id: 'trend',
         header: 'Request rate',
@@ -68,7 +81,13 @@ export function ServicesPage() {
         meta: { align: 'right' },
         sortUndefined: 'last',
         cell: ({ row }) => (
-          <span className={row.original.errorRate && row.original.errorRate > 0.01 ? 'font-medium text-danger' : undefined}>
+          <span
+            className={
+              row.original.errorRate && row.original.errorRate > 0.01
+                ? 'font-medium text-danger'
+                : undefined
+            }
+          >
             {formatPercent(row.original.errorRate)}
           </span>
         ),
@@ -78,21 +97,53 @@ export function ServicesPage() {
         header: 'Errors',
         enableSorting: false,
         cell: ({ row }) => (
-          <Sparkline values={seriesByName.get(row.original.name)?.points.map((p) => p.requestErrors) ?? []} color="var(--danger)" width={72} />
+          <Sparkline
+            values={seriesByName.get(row.original.name)?.points.map((p) => p.requestErrors) ?? []}
+            color="var(--danger)"
+            width={72}
+          />
         ),
       },
-      { accessorKey: 'p50Ns', header: 'p50', meta: { align: 'right' }, cell: ({ row }) => formatDurationNs(row.original.p50Ns) },
-      { accessorKey: 'p95Ns', header: 'p95', meta: { align: 'right' }, cell: ({ row }) => formatDurationNs(row.original.p95Ns) },
-      { accessorKey: 'p99Ns', header: 'p99', meta: { align: 'right' }, cell: ({ row }) => formatDurationNs(row.original.p99Ns) },
-      { accessorKey: 'spanCount', header: 'Spans', meta: { align: 'right' }, cell: ({ row }) => formatCount(row.original.spanCount) },
-      { accessorKey: 'logCount', header: 'Logs', meta: { align: 'right' }, cell: ({ row }) => formatCount(row.original.logCount) },
+      {
+        accessorKey: 'p50Ns',
+        header: 'p50',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatDurationNs(row.original.p50Ns),
+      },
+      {
+        accessorKey: 'p95Ns',
+        header: 'p95',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatDurationNs(row.original.p95Ns),
+      },
+      {
+        accessorKey: 'p99Ns',
+        header: 'p99',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatDurationNs(row.original.p99Ns),
+      },
+      {
+        accessorKey: 'spanCount',
+        header: 'Spans',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatCount(row.original.spanCount),
+      },
+      {
+        accessorKey: 'logCount',
+        header: 'Logs',
+        meta: { align: 'right' },
+        cell: ({ row }) => formatCount(row.original.logCount),
+      },
     ],
     [seriesByName],
   );
 
   return (
     <div className="flex flex-col gap-3 p-4">
-      <PageHeader title="Services" subtitle="Requests are the server and consumer spans a service handles." />
+      <PageHeader
+        title="Services"
+        subtitle="Requests are the server and consumer spans a service handles."
+      />
       <Panel>
         {services.error ? (
           <ErrorNotice error={services.error} />

@@ -38,16 +38,23 @@ export function SqlPage() {
     queryFn: async () => {
       const entries = await Promise.all(
         TABLES.map(async (table) => {
-          const result = await api<SqlResult>('/api/v1/sql', { method: 'POST', body: { query: `SELECT * FROM ${table} LIMIT 0` } });
+          const result = await api<SqlResult>('/api/v1/sql', {
+            method: 'POST',
+            body: { query: `SELECT * FROM ${table} LIMIT 0` },
+          });
           return [table, result.columns] as const;
         }),
       );
-      return Object.fromEntries(entries) as Record<string, SqlResult['columns']>;
+      return Object.fromEntries(entries);
     },
     staleTime: Infinity,
   });
   const run = useMutation({
-    mutationFn: (query: string) => api<SqlResult>('/api/v1/sql', { method: 'POST', body: { query, from: String(Math.floor(range.fromMs)), to: String(Math.ceil(range.toMs)) } }),
+    mutationFn: (query: string) =>
+      api<SqlResult>('/api/v1/sql', {
+        method: 'POST',
+        body: { query, from: String(Math.floor(range.fromMs)), to: String(Math.ceil(range.toMs)) },
+      }),
   });
   const submit = () => {
     ranFromUrl.current = true;
@@ -68,9 +75,31 @@ export function SqlPage() {
       sql({
         dialect: PostgreSQL,
         upperCaseKeywords: true,
-        schema: Object.fromEntries(Object.entries(schema.data ?? {}).map(([t, cols]) => [t, cols.map((c) => ({ label: c.name, detail: c.type, type: 'property' }))])),
+        schema: Object.fromEntries(
+          Object.entries(schema.data ?? {}).map(([t, cols]) => [
+            t,
+            cols.map((c) => ({ label: c.name, detail: c.type, type: 'property' })),
+          ]),
+        ),
       }),
-      Prec.high(keymap.of([{ key: 'Mod-Enter', run: () => { submitRef.current(); return true; } }, { key: 'Shift-Enter', run: () => { submitRef.current(); return true; } }])),
+      Prec.high(
+        keymap.of([
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              submitRef.current();
+              return true;
+            },
+          },
+          {
+            key: 'Shift-Enter',
+            run: () => {
+              submitRef.current();
+              return true;
+            },
+          },
+        ]),
+      ),
     ],
     [schema.data],
   );
@@ -85,19 +114,40 @@ export function SqlPage() {
         <Panel
           title="Query"
           actions={
-            <Button variant="primary" size="sm" icon="play" onClick={submit} disabled={run.isPending} data-testid="run-sql">
+            <Button
+              variant="primary"
+              size="sm"
+              icon="play"
+              onClick={submit}
+              disabled={run.isPending}
+              data-testid="run-sql"
+            >
               {run.isPending ? 'Running…' : 'Run'}
             </Button>
           }
         >
           {/* Remount when the schema arrives so that completion knows the columns. */}
-          <CodeEditor key={schema.data ? 'schema' : 'plain'} value={draft} onChange={setDraft} extensions={extensions} ariaLabel="SQL query" className="min-h-32" searchInput testId="sql-editor" />
+          <CodeEditor
+            key={schema.data ? 'schema' : 'plain'}
+            value={draft}
+            onChange={setDraft}
+            extensions={extensions}
+            ariaLabel="SQL query"
+            className="min-h-32"
+            searchInput
+            testId="sql-editor"
+          />
         </Panel>
         <Panel title="Tables" bodyClassName="max-h-64 overflow-auto">
           {schema.error ? (
             <ErrorNotice error={schema.error} />
           ) : (
-            <Schema schema={schema.data} onInsert={(text) => { setDraft((d) => `${d}${d.endsWith(' ') || d.endsWith('\n') ? '' : ' '}${text}`); }} />
+            <Schema
+              schema={schema.data}
+              onInsert={(text) => {
+                setDraft((d) => `${d}${d.endsWith(' ') || d.endsWith('\n') ? '' : ' '}${text}`);
+              }}
+            />
           )}
         </Panel>
       </div>
@@ -107,19 +157,38 @@ export function SqlPage() {
   );
 }
 
-function Schema({ schema, onInsert }: { schema: Record<string, SqlResult['columns']> | undefined; onInsert: (text: string) => void }) {
+function Schema({
+  schema,
+  onInsert,
+}: {
+  schema: Record<string, SqlResult['columns']> | undefined;
+  onInsert: (text: string) => void;
+}) {
   const [open, setOpen] = useState<string | null>('spans');
   if (!schema) return <div className="p-3 text-xs text-muted">Loading…</div>;
   return (
     <div className="text-xs" data-testid="sql-schema">
       {Object.entries(schema).map(([table, columns]) => (
         <div key={table}>
-          <button type="button" className="w-full px-3 py-1 text-left font-mono font-semibold hover:bg-hover" onClick={() => { setOpen(open === table ? null : table); }}>
+          <button
+            type="button"
+            className="w-full px-3 py-1 text-left font-mono font-semibold hover:bg-hover"
+            onClick={() => {
+              setOpen(open === table ? null : table);
+            }}
+          >
             {table} <span className="font-normal text-muted">({columns.length})</span>
           </button>
           {open === table &&
             columns.map((c) => (
-              <button key={c.name} type="button" className="flex w-full justify-between gap-2 py-0.5 pr-3 pl-6 text-left font-mono hover:bg-hover" onClick={() => { onInsert(c.name); }}>
+              <button
+                key={c.name}
+                type="button"
+                className="flex w-full justify-between gap-2 py-0.5 pr-3 pl-6 text-left font-mono hover:bg-hover"
+                onClick={() => {
+                  onInsert(c.name);
+                }}
+              >
                 <span>{c.name}</span>
                 <span className="truncate text-muted">{c.type}</span>
               </button>
@@ -132,15 +201,17 @@ function Schema({ schema, onInsert }: { schema: Record<string, SqlResult['column
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | boolean);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return JSON.stringify(value);
 }
 
 const NUMERIC = /INT|DOUBLE|FLOAT|DECIMAL|REAL|NUMERIC|HUGEINT/i;
 
 function SqlResults({ result }: { result: SqlResult }) {
   const [view, setView] = useState<'table' | 'chart'>('table');
-  const columns = useMemo<ColumnDef<unknown[], unknown>[]>(
+  const columns = useMemo<ColumnDef<unknown[]>[]>(
     () =>
       result.columns.map((c, i) => ({
         id: `${i}`,
@@ -157,7 +228,17 @@ function SqlResults({ result }: { result: SqlResult }) {
       actions={
         <div className="flex rounded-md border border-line">
           {(['table', 'chart'] as const).map((v) => (
-            <button key={v} type="button" className={cx('px-3 py-0.5 text-xs capitalize', view === v ? 'bg-accent-soft font-medium text-accent' : 'text-muted hover:bg-hover')} onClick={() => { setView(v); }}>
+            <button
+              key={v}
+              type="button"
+              className={cx(
+                'px-3 py-0.5 text-xs capitalize',
+                view === v ? 'bg-accent-soft font-medium text-accent' : 'text-muted hover:bg-hover',
+              )}
+              onClick={() => {
+                setView(v);
+              }}
+            >
               {v}
             </button>
           ))}
@@ -189,24 +270,72 @@ function QuickChart({ result }: { result: SqlResult }) {
     return {
       animation: false,
       grid: { left: 60, right: 16, top: 16, bottom: 60 },
-      tooltip: { trigger: 'axis', backgroundColor: theme.panel, borderColor: theme.line, textStyle: { color: theme.fg } },
-      xAxis: { type: 'category', data: rows.map((r) => cellText(r[x])), axisLabel: { color: theme.muted, rotate: 30, fontSize: 11 } },
-      yAxis: { type: 'value', axisLabel: { color: theme.muted, fontSize: 11 }, splitLine: { lineStyle: { color: theme.grid } } },
-      series: [{ type: kind, name: result.columns[y]?.name, data: rows.map((r) => Number(r[y])), itemStyle: { color: theme.accent }, showSymbol: false, barMaxWidth: 32 }],
+      tooltip: {
+        trigger: 'axis',
+        backgroundColor: theme.panel,
+        borderColor: theme.line,
+        textStyle: { color: theme.fg },
+      },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => cellText(r[x])),
+        axisLabel: { color: theme.muted, rotate: 30, fontSize: 11 },
+      },
+      yAxis: {
+        type: 'value',
+        axisLabel: { color: theme.muted, fontSize: 11 },
+        splitLine: { lineStyle: { color: theme.grid } },
+      },
+      series: [
+        {
+          type: kind,
+          name: result.columns[y]?.name,
+          data: rows.map((r) => Number(r[y])),
+          itemStyle: { color: theme.accent },
+          showSymbol: false,
+          barMaxWidth: 32,
+        },
+      ],
     };
   }, [result, x, y, kind, themeVersion]);
   return (
     <div>
       <div className="flex flex-wrap items-center gap-2 border-b border-line px-3 py-2 text-xs">
         X
-        <Select aria-label="X column" value={x} onChange={(e) => { setX(Number(e.target.value)); }}>
-          {result.columns.map((c, i) => <option key={i} value={i}>{c.name}</option>)}
+        <Select
+          aria-label="X column"
+          value={x}
+          onChange={(e) => {
+            setX(Number(e.target.value));
+          }}
+        >
+          {result.columns.map((c, i) => (
+            <option key={i} value={i}>
+              {c.name}
+            </option>
+          ))}
         </Select>
         Y
-        <Select aria-label="Y column" value={y} onChange={(e) => { setY(Number(e.target.value)); }}>
-          {result.columns.map((c, i) => <option key={i} value={i}>{c.name}</option>)}
+        <Select
+          aria-label="Y column"
+          value={y}
+          onChange={(e) => {
+            setY(Number(e.target.value));
+          }}
+        >
+          {result.columns.map((c, i) => (
+            <option key={i} value={i}>
+              {c.name}
+            </option>
+          ))}
         </Select>
-        <Select aria-label="Chart type" value={kind} onChange={(e) => { setKind(e.target.value as 'bar' | 'line'); }}>
+        <Select
+          aria-label="Chart type"
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value as 'bar' | 'line');
+          }}
+        >
           <option value="bar">Bars</option>
           <option value="line">Line</option>
         </Select>

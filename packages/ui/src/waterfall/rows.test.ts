@@ -26,7 +26,11 @@ function span(spanId: string, parentSpanId: string, startMs: number, endMs: numb
 
 describe('buildSpanTree', () => {
   it('nests children under parents in start order, whatever the input order', () => {
-    const tree = buildSpanTree([span('c', 'a', 30, 40), span('b', 'a', 10, 20), span('a', '', 0, 100)]);
+    const tree = buildSpanTree([
+      span('c', 'a', 30, 40),
+      span('b', 'a', 10, 20),
+      span('a', '', 0, 100),
+    ]);
     expect(tree.roots.map((r) => r.span.spanId)).toEqual(['a']);
     expect(tree.roots[0]!.children.map((c) => c.span.spanId)).toEqual(['b', 'c']);
     expect(tree.roots[0]!.descendants).toBe(2);
@@ -35,7 +39,11 @@ describe('buildSpanTree', () => {
   });
 
   it('makes spans with a missing parent roots, and keeps the first of a repeated id', () => {
-    const tree = buildSpanTree([span('a', '', 0, 10), span('x', 'missing', 5, 8), span('a', '', 50, 60)]);
+    const tree = buildSpanTree([
+      span('a', '', 0, 10),
+      span('x', 'missing', 5, 8),
+      span('a', '', 50, 60),
+    ]);
     expect(tree.roots.map((r) => r.span.spanId)).toEqual(['a', 'x']);
     expect(tree.byId.get('a')!.startNs).toBe(0);
   });
@@ -46,9 +54,16 @@ describe('buildSpanTree', () => {
 });
 
 describe('visibleRows', () => {
-  const tree = buildSpanTree([span('a', '', 0, 100), span('b', 'a', 10, 50), span('d', 'b', 20, 30), span('c', 'a', 60, 90)]);
+  const tree = buildSpanTree([
+    span('a', '', 0, 100),
+    span('b', 'a', 10, 50),
+    span('d', 'b', 20, 30),
+    span('c', 'a', 60, 90),
+  ]);
   it('lists spans depth-first', () => {
-    expect(visibleRows(tree, new Set()).map((r) => `${r.node.span.spanId}${r.node.depth}`)).toEqual(['a0', 'b1', 'd2', 'c1']);
+    expect(visibleRows(tree, new Set()).map((r) => `${r.node.span.spanId}${r.node.depth}`)).toEqual(
+      ['a0', 'b1', 'd2', 'c1'],
+    );
   });
   it('hides the descendants of collapsed spans', () => {
     const rows = visibleRows(tree, new Set(['b']));
@@ -57,7 +72,8 @@ describe('visibleRows', () => {
   });
   it('stays linear on a 10,000-span trace', () => {
     const spans = [span('root', '', 0, 10_000)];
-    for (let i = 0; i < 9_999; i++) spans.push(span(`s${i}`, i < 100 ? 'root' : `s${i % 100}`, i, i + 5));
+    for (let i = 0; i < 9_999; i++)
+      spans.push(span(`s${i}`, i < 100 ? 'root' : `s${i % 100}`, i, i + 5));
     const big = buildSpanTree(spans);
     expect(visibleRows(big, new Set())).toHaveLength(10_000);
   });
@@ -66,11 +82,21 @@ describe('visibleRows', () => {
 describe('criticalPath', () => {
   it('follows the last-finishing child, then what finished before it started', () => {
     // a: 0-100; b: 10-50; c: 40-95 (overlaps b); d: 0-5 (finished before b started? no: before c started, b is last)
-    const tree = buildSpanTree([span('a', '', 0, 100), span('b', 'a', 10, 50), span('c', 'a', 55, 95), span('d', 'a', 0, 5), span('e', 'b', 12, 48)]);
+    const tree = buildSpanTree([
+      span('a', '', 0, 100),
+      span('b', 'a', 10, 50),
+      span('c', 'a', 55, 95),
+      span('d', 'a', 0, 5),
+      span('e', 'b', 12, 48),
+    ]);
     expect([...criticalPath(tree)].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
   it('leaves out a child hidden behind a longer sibling', () => {
-    const tree = buildSpanTree([span('a', '', 0, 100), span('long', 'a', 5, 90), span('short', 'a', 20, 30)]);
+    const tree = buildSpanTree([
+      span('a', '', 0, 100),
+      span('long', 'a', 5, 90),
+      span('short', 'a', 20, 30),
+    ]);
     expect([...criticalPath(tree)].sort()).toEqual(['a', 'long']);
   });
 });

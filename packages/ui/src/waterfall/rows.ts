@@ -28,10 +28,12 @@ export interface SpanTree {
   maxDepth: number;
 }
 
-const byStart = (a: SpanNode, b: SpanNode) => a.startNs - b.startNs || (a.span.spanId < b.span.spanId ? -1 : 1);
+const byStart = (a: SpanNode, b: SpanNode) =>
+  a.startNs - b.startNs || (a.span.spanId < b.span.spanId ? -1 : 1);
 
 export function buildSpanTree(spans: readonly Span[]): SpanTree {
-  if (spans.length === 0) return { roots: [], byId: new Map(), startUnixNano: 0n, durationNs: 0, maxDepth: 0 };
+  if (spans.length === 0)
+    return { roots: [], byId: new Map(), startUnixNano: 0n, durationNs: 0, maxDepth: 0 };
   let start = BigInt(spans[0]!.startTimeUnixNano);
   let end = BigInt(spans[0]!.endTimeUnixNano);
   for (const span of spans) {
@@ -102,7 +104,10 @@ export function visibleRows(tree: SpanTree, collapsed: ReadonlySet<string>): Wat
  */
 export function criticalPath(tree: SpanTree): Set<string> {
   const onPath = new Set<string>();
-  const root = tree.roots.reduce<SpanNode | undefined>((longest, r) => (!longest || r.endNs > longest.endNs ? r : longest), undefined);
+  const root = tree.roots.reduce<SpanNode | undefined>(
+    (longest, r) => (!longest || r.endNs > longest.endNs ? r : longest),
+    undefined,
+  );
   if (!root) return onPath;
   const work: SpanNode[] = [root];
   while (work.length > 0) {

@@ -1,10 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import type { FormEvent, ReactNode } from 'react';
+import type { ReactNode, SyntheticEvent } from 'react';
 import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ui';
 
-export function AuthLayout({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="flex min-h-full items-center justify-center bg-bg p-6">
       <div className="w-full max-w-sm">
@@ -22,7 +30,15 @@ export function AuthLayout({ title, subtitle, children }: { title: string; subti
   );
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     <label className="flex flex-col gap-1">
       <span className="text-xs font-medium">{label}</span>
@@ -43,10 +59,13 @@ export function useAuthForm(path: string, to: string) {
       await navigate({ to: to.startsWith('/') && !to.startsWith('//') ? to : '/services' });
     },
   });
-  const submit = (build: (form: FormData) => unknown) => (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    mutation.mutate(build(new FormData(event.currentTarget)));
-  };
-  const error = mutation.error ? <ErrorNotice error={mutation.error} title="That did not work" /> : null;
+  const submit =
+    (build: (form: FormData) => unknown) => (event: SyntheticEvent<HTMLFormElement>) => {
+      event.preventDefault();
+      mutation.mutate(build(new FormData(event.currentTarget)));
+    };
+  const error = mutation.error ? (
+    <ErrorNotice error={mutation.error} title="That did not work" />
+  ) : null;
   return { submit, pending: mutation.isPending, error };
 }

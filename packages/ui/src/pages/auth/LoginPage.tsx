@@ -11,7 +11,10 @@ export function LoginPage() {
   const form = useAuthForm('/api/v1/auth/login', redirect ?? '/services');
   return (
     <AuthLayout title="Log in" subtitle="Sign in to your organisation's telemetry.">
-      <form className="flex flex-col gap-3" onSubmit={form.submit((f) => ({ email: f.get('email'), password: f.get('password') }))}>
+      <form
+        className="flex flex-col gap-3"
+        onSubmit={form.submit((f) => ({ email: f.get('email'), password: f.get('password') }))}
+      >
         <Field label="Email">
           <Input name="email" type="email" autoComplete="username" required autoFocus />
         </Field>

@@ -5,7 +5,10 @@ import { AuthLayout, Field, useAuthForm } from './AuthLayout';
 export function SetupPage() {
   const form = useAuthForm('/api/v1/auth/setup', '/settings/api-keys');
   return (
-    <AuthLayout title="Welcome to Pharos" subtitle="Create the owner account. You can invite your team and create API keys next.">
+    <AuthLayout
+      title="Welcome to Pharos"
+      subtitle="Create the owner account. You can invite your team and create API keys next."
+    >
       <form
         className="flex flex-col gap-3"
         onSubmit={form.submit((f) => ({
@@ -18,7 +21,13 @@ export function SetupPage() {
           <Input name="email" type="email" autoComplete="username" required autoFocus />
         </Field>
         <Field label="Password" hint="At least 12 characters.">
-          <Input name="password" type="password" autoComplete="new-password" minLength={12} required />
+          <Input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            required
+          />
         </Field>
         <Field label="Organisation name" hint="Its id is “default”.">
           <Input name="orgName" placeholder="Default" />

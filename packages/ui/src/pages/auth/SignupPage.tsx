@@ -8,7 +8,10 @@ export function SignupPage() {
   const form = useAuthForm('/api/v1/auth/signup', '/settings/api-keys');
   if (!status.signupAllowed) {
     return (
-      <AuthLayout title="Sign-up is closed" subtitle="Ask an administrator of your organisation for an invitation.">
+      <AuthLayout
+        title="Sign-up is closed"
+        subtitle="Ask an administrator of your organisation for an invitation."
+      >
         <Link to="/login" className="text-accent hover:underline">
           Log in
         </Link>
@@ -19,13 +22,24 @@ export function SignupPage() {
     <AuthLayout title="Create an organisation" subtitle="You will be its owner.">
       <form
         className="flex flex-col gap-3"
-        onSubmit={form.submit((f) => ({ email: f.get('email'), password: f.get('password'), org: f.get('org'), orgName: f.get('orgName') }))}
+        onSubmit={form.submit((f) => ({
+          email: f.get('email'),
+          password: f.get('password'),
+          org: f.get('org'),
+          orgName: f.get('orgName'),
+        }))}
       >
         <Field label="Email">
           <Input name="email" type="email" autoComplete="username" required autoFocus />
         </Field>
         <Field label="Password" hint="At least 12 characters.">
-          <Input name="password" type="password" autoComplete="new-password" minLength={12} required />
+          <Input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            required
+          />
         </Field>
         <Field label="Organisation name">
           <Input name="orgName" required />
