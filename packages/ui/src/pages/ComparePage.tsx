@@ -30,6 +30,17 @@ function Delta({ ns }: { ns: string | number }) {
   );
 }
 
+/** The last step of an operation path, indented by its depth (the full path is the title). */
+function OperationPath({ path }: { path: string }) {
+  const steps = path.split(' > ');
+  return (
+    <>
+      <span className="text-muted">{'· '.repeat(steps.length - 1)}</span>
+      {steps[steps.length - 1]}
+    </>
+  );
+}
+
 export function ComparePage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
@@ -121,8 +132,10 @@ export function ComparePage() {
                       className="border-t border-line [&>td]:h-7 [&>td]:px-3"
                     >
                       <td className="max-w-xl truncate font-mono" title={m.path}>
-                        {m.path}
-                        {m.occurrence > 0 && ` #${m.occurrence + 1}`}
+                        <OperationPath path={m.path} />
+                        {m.occurrence > 0 && (
+                          <span className="text-muted"> #{m.occurrence + 1}</span>
+                        )}
                       </td>
                       <td className="tabular text-right">
                         <Link

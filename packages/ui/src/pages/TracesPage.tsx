@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useCallback, useMemo, useState } from 'react';
 import { api, ApiError, withParams } from '../api/client';
-import type { OperationSummary, ServiceSummary, TraceSummary } from '../api/types';
+import type { OperationSummary, ServiceSummary, SqlResult, TraceSummary } from '../api/types';
 import {
   chartTheme,
   EChart,
@@ -32,6 +32,10 @@ import { rangeParams, useTimeRange } from '../lib/use-time-range';
 import type { TracesSearch } from '../router';
 
 const route = getRouteApi('/traces');
+const SPAN_ATTRIBUTE_KEYS_SQL = `SELECT k, count(*) AS n FROM (
+  SELECT unnest(json_keys(attributes)) AS k
+  FROM (SELECT attributes FROM spans ORDER BY start_time_unix_nano DESC LIMIT 5000)
+) GROUP BY k ORDER BY n DESC LIMIT 300`;
 const LIMIT = 500;
 
 export function TracesPage() {
@@ -78,6 +82,30 @@ export function TracesPage() {
     enabled: search.service !== undefined,
     placeholderData: (p) => p,
   });
+  // Facets for completion: the attribute keys of the newest spans in range (a fixed query).
+  const attributeKeys = useQuery({
+    queryKey: ['span-attribute-keys', params],
+    queryFn: ({ signal }) =>
+      api<SqlResult>('/api/v1/sql', {
+        method: 'POST',
+        signal,
+        body: { query: SPAN_ATTRIBUTE_KEYS_SQL, from: String(params.from), to: String(params.to) },
+      }),
+    staleTime: 60_000,
+    placeholderData: (p) => p,
+  });
+  const fields = useMemo(
+    () => [
+      ...SPAN_FIELDS,
+      ...(attributeKeys.data?.rows ?? [])
+        .map(([key, count]) => ({
+          name: String(key),
+          detail: `attribute · ${String(count)} spans`,
+        }))
+        .filter((f) => !SPAN_FIELDS.some((known) => known.name === f.name)),
+    ],
+    [attributeKeys.data],
+  );
   const serviceNames = useMemo(
     () => (services.data?.services ?? []).filter((s) => s.spanCount > 0).map((s) => s.name),
     [services.data],
@@ -119,7 +147,7 @@ export function TracesPage() {
         onSubmit={(q) => {
           setSearch({ q: q || undefined });
         }}
-        fields={SPAN_FIELDS}
+        fields={fields}
         valuesFor={valuesFor}
         placeholder='service:checkout duration>250ms status:error "timeout" …'
         error={searchError}
