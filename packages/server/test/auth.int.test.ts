@@ -388,6 +388,9 @@ const ROUTE_POLICY: Record<string, string> = {
   'POST /prometheus/api/v1/query_exemplars': 'read',
   'GET /prometheus/api/v1/status/buildinfo': 'read',
   'POST /prometheus/api/v1/write': 'ingest',
+  'GET /': 'public',
+  'GET /assets/*': 'public',
+  'GET /*': 'public',
 };
 
 describe('route-by-role matrix', () => {

@@ -14,6 +14,7 @@ import { otlpRoutes } from './otlp-routes.js';
 import { authRoutes } from './routes/auth.js';
 import { orgRoutes } from './routes/org.js';
 import { prometheusApiRoutes, remoteWriteRoutes } from './routes/prometheus.js';
+import { uiDistDir, uiRoutes } from './ui-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -77,7 +78,7 @@ function healthRoutes(deps: AppDeps) {
   };
 }
 
-/** The main listener (:4400): health, OTLP/HTTP, and the JSON API. */
+/** The main listener (:4400): health, OTLP/HTTP, the JSON API, and the web UI. */
 export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createServer(deps);
   app.setErrorHandler(handleApiError);
@@ -95,6 +96,7 @@ export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes(deps), { prefix: '/api/v1' });
   await app.register(prometheusApiRoutes(deps), { prefix: '/prometheus/api/v1' });
   await app.register(remoteWriteRoutes(deps), { prefix: '/prometheus/api/v1' });
+  await app.register(uiRoutes(uiDistDir()));
   return app;
 }
 
