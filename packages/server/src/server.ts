@@ -10,6 +10,7 @@ import { GroupCommitter } from './ingest/group-committer.js';
 import type { MetaStore } from './meta/meta-store.js';
 import { openMetaStore } from './meta/open-meta-store.js';
 import { PharosMetrics } from './selfmon/pharos-metrics.js';
+import { ClickHouseTelemetryStore } from './store/clickhouse/clickhouse-telemetry-store.js';
 import { DuckDbTelemetryStore } from './store/duckdb/duckdb-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
 
@@ -76,16 +77,33 @@ async function startAuth(config: Config, logger: Logger) {
   }
 }
 
+/** ClickHouse when `clickhouse.url` is set, else the embedded DuckDB store. */
+async function openTelemetryStore(config: Config, logger: Logger): Promise<TelemetryStore> {
+  const { clickhouse } = config;
+  if (clickhouse.url !== undefined) {
+    return ClickHouseTelemetryStore.open({
+      urls: clickhouse.url.split(','),
+      username: clickhouse.user,
+      password: clickhouse.password,
+      database: clickhouse.database,
+      cluster: clickhouse.cluster,
+      retentionDays: config.storage.retentionDays,
+      logger,
+    });
+  }
+  return DuckDbTelemetryStore.open({
+    dataDir: config.dataDir,
+    logger,
+    memoryLimit: config.storage.memoryLimit,
+    retentionDays: config.storage.retentionDays,
+  });
+}
+
 export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
   const { meta, auth } = await startAuth(config, logger);
-  let store: DuckDbTelemetryStore;
+  let store: TelemetryStore;
   try {
-    store = await DuckDbTelemetryStore.open({
-      dataDir: config.dataDir,
-      logger: logger.child({ component: 'store' }),
-      memoryLimit: config.storage.memoryLimit,
-      retentionDays: config.storage.retentionDays,
-    });
+    store = await openTelemetryStore(config, logger.child({ component: 'store' }));
   } catch (error) {
     await meta?.close();
     throw error;

@@ -124,6 +124,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    clickhouse: z
+      .object({
+        url: z
+          .string()
+          .regex(
+            /^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/,
+            'expected an http(s):// URL, or several separated by commas (one per node)',
+          )
+          .optional()
+          .describe('ClickHouse HTTP URL(s) for telemetry; unset: embedded DuckDB'),
+        user: z.string().min(1).default('default').describe('ClickHouse user'),
+        password: z.string().default('').describe('ClickHouse password (never logged)'),
+        database: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain database name')
+          .default('default')
+          .describe('ClickHouse database holding the Pharos tables'),
+        cluster: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a cluster name from remote_servers')
+          .optional()
+          .describe('Cluster name: tables become Distributed over it'),
+      })
+      .strict()
+      .prefault({}),
     tls: z
       .object({
         certFile: z.string().min(1).optional().describe('PEM certificate (chain) for HTTPS'),
@@ -196,6 +221,10 @@ const EXTRA_ENV = new Set([
   'PHAROS_TEST_POSTGRES',
   'PHAROS_TEST_PG_PORT',
   'PHAROS_TEST_PG_DIR',
+  'PHAROS_TEST_CH_DIR',
+  'PHAROS_TEST_CH_HTTP_PORT',
+  'PHAROS_TEST_CH_TCP_PORT',
+  'PHAROS_TEST_CH_CLUSTERS',
 ]);
 
 function setPath(tree: Tree, configPath: string, value: unknown): void {

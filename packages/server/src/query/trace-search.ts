@@ -1,4 +1,4 @@
-import { join, sql, type SqlFragment } from '../store/sql.js';
+import { alwaysTrue, join, sql, type SqlFragment } from '../store/sql.js';
 import type { TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { StatusCode } from '../telemetry/batches.js';
 import type { TenantId } from '../tenant.js';
@@ -37,7 +37,7 @@ export interface TraceSummary {
 }
 
 export function traceSearchConditions(search: TraceSearch): SqlFragment {
-  const conditions: SqlFragment[] = [sql`TRUE`];
+  const conditions: SqlFragment[] = [alwaysTrue];
   if (search.service !== undefined) conditions.push(sql`service_name = ${search.service}`);
   if (search.operation !== undefined) conditions.push(sql`name = ${search.operation}`);
   if (search.minDurationNs !== undefined) {
@@ -60,11 +60,9 @@ export async function searchTraces(
   const { dialect } = store;
   const rows = await store.query(tenant, search.range, (s) => {
     const start = sql`start_time_unix_nano`;
-    return sql`WITH matched AS (
-        SELECT trace_id FROM ${s.spans} WHERE ${traceSearchConditions(search)}
-        GROUP BY trace_id ORDER BY max(start_time_unix_nano) DESC, trace_id LIMIT ${search.limit}
-      )
-      SELECT trace_id,
+    const matched = sql`SELECT trace_id FROM ${s.spans} WHERE ${traceSearchConditions(search)}
+        GROUP BY trace_id ORDER BY max(start_time_unix_nano) DESC, trace_id LIMIT ${search.limit}`;
+    return sql`SELECT trace_id,
         min(start_time_unix_nano) AS start_ns,
         max(end_time_unix_nano) AS end_ns,
         count(*) AS span_count,
@@ -75,7 +73,7 @@ export async function searchTraces(
                  ${dialect.argMin(sql`name`, start)}) AS root_name,
         ${dialect.distinctList(sql`service_name`)} AS services
       FROM ${s.spans}
-      WHERE trace_id IN (SELECT trace_id FROM matched)
+      WHERE trace_id IN (${matched})
       GROUP BY trace_id
       ORDER BY start_ns DESC, trace_id`;
   });

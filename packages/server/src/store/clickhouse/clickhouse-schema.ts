@@ -92,11 +92,19 @@ export function storedColumns(signal: Signal): { name: string; type: string }[] 
   return out;
 }
 
-/** The columns a query sees: all but `tenant`, `_write_id` and `day`. */
+/**
+ * The columns a query sees (all but `tenant`, `_write_id` and `day`), as select-list text.
+ * LowCardinality columns are read as plain String: 18.16 refuses LowCardinality inside Nullable,
+ * which any outer join or CASE … ELSE NULL over them would need.
+ */
 export function visibleColumns(signal: Signal): string[] {
   return storedColumns(signal)
-    .map((c) => c.name)
-    .filter((n) => n !== 'tenant' && n !== '_write_id');
+    .filter((c) => c.name !== 'tenant' && c.name !== '_write_id')
+    .map((c) =>
+      c.type.startsWith('LowCardinality(')
+        ? `CAST(\`${c.name}\` AS String) AS \`${c.name}\``
+        : `\`${c.name}\``,
+    );
 }
 
 export const ORDER_BY: Record<Signal, readonly string[]> = {

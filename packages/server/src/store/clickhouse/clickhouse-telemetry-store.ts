@@ -309,10 +309,7 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
   }
 
   private scopedSource(signal: Signal, tenant: TenantId, range: TimeRange | null): SqlFragment {
-    const columns = join(
-      visibleColumns(signal).map((c) => sql`${ident(c)}`),
-      ', ',
-    );
+    const columns = raw(visibleColumns(signal).join(', '));
     const time = ident(TIME_COLUMN[signal]);
     const where = range
       ? sql`tenant = ${tenant} AND ${time} >= ${range.fromNs} AND ${time} < ${range.toNs}`
