@@ -103,6 +103,11 @@ export interface TelemetryStore {
     build: (sources: ScopedSources) => SqlFragment,
     options?: QueryOptions,
   ): Promise<Row[]>;
+  /**
+   * Optional, for stores that keep a trace index (ClickHouse): the time span of a trace's spans,
+   * or null when the trace is unknown. Trace-by-id uses it to read only that span of time.
+   */
+  locateTrace?(tenant: TenantId, traceId: string): Promise<TimeRange | null>;
   /** The tenant's stored day partitions, newest first. */
   listPartitions(tenant: TenantId): Promise<DayPartition[]>;
   /** Delete one day of a tenant's data of every signal, freeing its disk space. */
