@@ -27,6 +27,14 @@ export type Row = Record<string, unknown>;
 
 export interface QueryOptions {
   timeoutMs?: number;
+  /**
+   * The query carries a user's SQL (already validated): the store adds whatever walls of its own
+   * it has (ClickHouse: `readonly`, a result-row cap and a memory cap; DuckDB is locked down for
+   * every query anyway).
+   */
+  guarded?: { maxRows: number };
+  /** Called with the result's column names and the store's type names, in order. */
+  onColumns?: (columns: { name: string; type: string }[]) => void;
 }
 
 /** What a dialect offers query builders beyond standard SQL. */

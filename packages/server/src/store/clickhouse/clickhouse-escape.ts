@@ -41,3 +41,13 @@ export function clickHouseIdentifier(name: string): string {
   if (!IDENTIFIER_PATTERN.test(name)) throw new Error(`invalid ClickHouse identifier: ${name}`);
   return `\`${name}\``;
 }
+
+/**
+ * Any name (a user's column alias such as `DROP TABLE parts`) as a back-quoted ClickHouse
+ * identifier: a backslash and a back quote are the only characters that can end or alter it, so
+ * both are escaped with a backslash; NUL is refused.
+ */
+export function clickHouseQuotedName(name: string): string {
+  if (name.includes('\0')) throw new Error('identifier must not contain NUL');
+  return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+}

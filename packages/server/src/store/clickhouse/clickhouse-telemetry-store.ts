@@ -281,8 +281,19 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
       SIGNALS.map((signal) => [signal, this.scopedSource(signal, tenant, range)]),
     ) as ScopedSources;
     const fragment = build(sources);
+    const settings: ClickHouseSettings = options.guarded
+      ? {
+          // 2: reads only, no DDL, but the request's own settings (these) still apply.
+          readonly: '2',
+          max_result_rows: String(options.guarded.maxRows + 1),
+          result_overflow_mode: 'throw',
+          max_memory_usage: '1000000000',
+        }
+      : {};
     const timeoutMs = options.timeoutMs;
-    if (timeoutMs === undefined) return this.rowsOn(this.reader(), fragment);
+    if (timeoutMs === undefined) {
+      return this.rowsOn(this.reader(), fragment, { settings, onColumns: options.onColumns });
+    }
     const abort = new AbortController();
     const timer = setTimeout(() => {
       abort.abort();
@@ -290,7 +301,8 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
     try {
       return await this.rowsOn(this.reader(), fragment, {
         abort: abort.signal,
-        settings: { max_execution_time: Math.max(1, Math.ceil(timeoutMs / 1000)) },
+        settings: { ...settings, max_execution_time: Math.max(1, Math.ceil(timeoutMs / 1000)) },
+        onColumns: options.onColumns,
       });
     } catch (error) {
       const timeoutCode = isServerError(error) && (error as { code: string }).code === '159';
@@ -473,7 +485,11 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
   private async rowsOn(
     node: Node,
     fragment: SqlFragment,
-    options: { abort?: AbortSignal; settings?: ClickHouseSettings } = {},
+    options: {
+      abort?: AbortSignal;
+      settings?: ClickHouseSettings;
+      onColumns?: QueryOptions['onColumns'];
+    } = {},
   ): Promise<Row[]> {
     const { text } = render(fragment, clickHouseDialect.renderer);
     const result = await node.client.query({
@@ -483,6 +499,8 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
       clickhouse_settings: { ...BASE_SETTINGS, ...options.settings },
     });
     const body = await result.json<Row>();
-    return convertRows(body.meta ?? [], body.data);
+    const meta = body.meta ?? [];
+    options.onColumns?.(meta.map((m) => ({ name: m.name, type: m.type })));
+    return convertRows(meta, body.data);
   }
 }
