@@ -9,6 +9,7 @@ export default defineConfig({
     globalSetup: [
       'packages/server/test/setup/postgres.global.ts',
       'packages/server/test/setup/clickhouse.global.ts',
+      'packages/server/test/setup/redis.global.ts',
     ],
   },
 });

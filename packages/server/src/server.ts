@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
 import { grpcTenantOf } from './auth/grpc-tenant.js';
+import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
 import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
@@ -49,18 +51,24 @@ async function startAuth(config: Config, logger: Logger) {
         'AUTHENTICATION IS OFF and Pharos listens beyond this machine: anyone who can reach it can read and write all data',
       );
     }
-    return { meta: null, auth: null };
+    return { meta: null, auth: null, redis: null };
   }
   const meta = await openMetaStore({
     dataDir: config.dataDir,
     postgresUrl: config.meta.postgresUrl,
     logger: logger.child({ component: 'meta' }),
   });
+  // With redis.url, log-in throttling is shared by every node; without, each node counts alone.
+  const redis =
+    config.redis.url === undefined
+      ? null
+      : new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   try {
     const auth = await AuthService.create(
       meta,
       config.session,
       logger.child({ component: 'auth' }),
+      redis ? new RedisLoginThrottle(redis) : undefined,
     );
     await auth.bootstrap({
       adminEmail: config.admin.email,
@@ -70,9 +78,10 @@ async function startAuth(config: Config, logger: Logger) {
     if ((await meta.countUsers()) === 0) {
       logger.info('no users yet: open the UI (or POST /api/v1/auth/setup) to create the owner');
     }
-    return { meta, auth };
+    return { meta, auth, redis };
   } catch (error) {
     await meta.close();
+    await redis?.quit();
     throw error;
   }
 }
@@ -100,12 +109,13 @@ async function openTelemetryStore(config: Config, logger: Logger): Promise<Telem
 }
 
 export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
-  const { meta, auth } = await startAuth(config, logger);
+  const { meta, auth, redis } = await startAuth(config, logger);
   let store: TelemetryStore;
   try {
     store = await openTelemetryStore(config, logger.child({ component: 'store' }));
   } catch (error) {
     await meta?.close();
+    await redis?.quit();
     throw error;
   }
   const committer = new GroupCommitter(store, {
@@ -166,6 +176,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
           await maintenance.idle();
           await store.close();
           await meta?.close();
+          await redis?.quit();
         })();
         return closing;
       },
@@ -175,6 +186,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     await grpc?.close();
     await store.close();
     await meta?.close();
+    await redis?.quit();
     throw error;
   }
 }

@@ -149,6 +149,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+          .optional()
+          .describe('Redis shared by all nodes for log-in throttling; unset: per node'),
+      })
+      .strict()
+      .prefault({}),
     tls: z
       .object({
         certFile: z.string().min(1).optional().describe('PEM certificate (chain) for HTTPS'),
@@ -225,6 +235,8 @@ const EXTRA_ENV = new Set([
   'PHAROS_TEST_CH_HTTP_PORT',
   'PHAROS_TEST_CH_TCP_PORT',
   'PHAROS_TEST_CH_CLUSTERS',
+  'PHAROS_TEST_REDIS_DIR',
+  'PHAROS_TEST_REDIS_PORT',
 ]);
 
 function setPath(tree: Tree, configPath: string, value: unknown): void {
