@@ -6,6 +6,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    globalSetup: ['packages/server/test/setup/postgres.global.ts'],
+    globalSetup: [
+      'packages/server/test/setup/postgres.global.ts',
+      'packages/server/test/setup/clickhouse.global.ts',
+      'packages/server/test/setup/redis.global.ts',
+    ],
   },
 });

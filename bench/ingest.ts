@@ -2,6 +2,12 @@
  * Ingest benchmark: one Pharos process, durable acknowledgement, OTLP/HTTP and OTLP/gRPC clients.
  *
  *   npm run bench:ingest [-- --seconds 20 --concurrency 8 --signals traces,logs,metrics]
+ *                        [--backend duckdb,clickhouse --clickhouse-url http://127.0.0.1:18123]
+ *
+ * With `--backend clickhouse` the server stores into ClickHouse (a fresh database
+ * `pharos_bench_<pid>_<n>` per server, dropped afterwards; user/password from
+ * PHAROS_CLICKHOUSE_USER / PHAROS_CLICKHOUSE_PASSWORD, default the test server's `pharos`), and
+ * bytes on disk are the active parts' `bytes_on_disk` after `OPTIMIZE … FINAL`.
  *
  * For each signal: a fresh Pharos on a fresh data directory; half the clients send protobuf over
  * HTTP, half over gRPC, pre-encoded realistic requests (512 spans of ~12 attributes and 1-2
@@ -17,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { createClient } from '@clickhouse/client';
 import { Client, credentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { ITEMS_PER_REQUEST, logRequest, metricRequest, spanRequest } from './ingest/payloads.js';
 
@@ -26,6 +33,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     signals: { type: 'string', default: 'traces,logs,metrics' },
     bodies: { type: 'string', default: '64' },
+    backend: { type: 'string', default: 'duckdb' },
+    'clickhouse-url': { type: 'string', default: 'http://127.0.0.1:18123' },
   },
 });
 const seconds = Number(args.seconds);
@@ -48,12 +57,61 @@ interface Server {
   otlpHttp: string;
   grpcPort: number;
   dataDir: string;
+  /** The ClickHouse database, or null on DuckDB. */
+  database: string | null;
   peakRssMiB: () => number;
   stop: () => Promise<void>;
 }
 
-async function startServer(): Promise<Server> {
+const clickhouse = {
+  url: args['clickhouse-url'],
+  username: process.env.PHAROS_CLICKHOUSE_USER ?? 'pharos',
+  password: process.env.PHAROS_CLICKHOUSE_PASSWORD ?? 'pharos',
+};
+let databases = 0;
+
+async function clickhouseCommand(query: string): Promise<void> {
+  const client = createClient(clickhouse);
+  try {
+    await client.command({ query });
+  } finally {
+    await client.close();
+  }
+}
+
+async function clickhouseBytes(database: string): Promise<number> {
+  const client = createClient(clickhouse);
+  try {
+    const tables = await client.query({
+      query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine = 'MergeTree'`,
+      format: 'JSONEachRow',
+    });
+    for (const { name } of await tables.json<{ name: string }>()) {
+      await client.command({ query: `OPTIMIZE TABLE ${database}.${name} FINAL` });
+    }
+    const result = await client.query({
+      query: `SELECT sum(bytes_on_disk) AS b FROM system.parts WHERE database = '${database}' AND active`,
+      format: 'JSONEachRow',
+    });
+    const [row] = await result.json<{ b: string }>();
+    return Number(row?.b ?? 0);
+  } finally {
+    await client.close();
+  }
+}
+
+async function startServer(backend: string): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-'));
+  const database = backend === 'clickhouse' ? `pharos_bench_${process.pid}_${databases++}` : null;
+  if (database) await clickhouseCommand(`CREATE DATABASE ${database}`);
+  const backendEnv = database
+    ? {
+        PHAROS_CLICKHOUSE_URL: clickhouse.url,
+        PHAROS_CLICKHOUSE_USER: clickhouse.username,
+        PHAROS_CLICKHOUSE_PASSWORD: clickhouse.password,
+        PHAROS_CLICKHOUSE_DATABASE: database,
+      }
+    : {};
   const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
   const child = spawn(
     process.execPath,
@@ -66,7 +124,13 @@ async function startServer(): Promise<Server> {
       ...['--data-dir', dataDir],
     ],
     {
-      env: { ...process.env, PHAROS_LOG_LEVEL: 'info', PHAROS_BANNER: 'false', PHAROS_AUTH: 'off' },
+      env: {
+        ...process.env,
+        PHAROS_LOG_LEVEL: 'info',
+        PHAROS_BANNER: 'false',
+        PHAROS_AUTH: 'off',
+        ...backendEnv,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -101,6 +165,7 @@ async function startServer(): Promise<Server> {
     otlpHttp: started.otlpHttp,
     grpcPort: started.otlpGrpcPort,
     dataDir,
+    database,
     peakRssMiB: () => Math.round(peakKb / 1024),
     async stop() {
       clearInterval(timer);
@@ -222,21 +287,26 @@ async function sealAll(dataDir: string): Promise<void> {
   await new Promise((resolve) => sealer.once('exit', resolve));
 }
 
-async function benchSignal(signal: Signal) {
+async function dropServerData(server: Server): Promise<void> {
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+  if (server.database) await clickhouseCommand(`DROP DATABASE ${server.database}`);
+}
+
+async function benchSignal(signal: Signal, backend: string) {
   const bodies = Array.from({ length: Number(args.bodies) }, GENERATOR[signal]);
   const meanRequestBytes = Math.round(bodies.reduce((n, b) => n + b.length, 0) / bodies.length);
 
-  const server = await startServer();
+  const server = await startServer(backend);
   const senders = [httpSender(server, signal), grpcSender(server, signal)];
   const sustained = await drive(senders, bodies, concurrency, seconds);
   const rssSustained = server.peakRssMiB();
   const overload = await drive(senders, bodies, concurrency * 3, Math.max(5, seconds / 2));
   const rssOverload = server.peakRssMiB();
   await server.stop();
-  fs.rmSync(server.dataDir, { recursive: true, force: true });
+  await dropServerData(server);
 
   // Bytes on disk, on unique data.
-  const sizing = await startServer();
+  const sizing = await startServer(backend);
   const unique = Array.from({ length: 200 }, GENERATOR[signal]);
   await drive([httpSender(sizing, signal)], unique, 1, 0.001); // warm-up connection
   let stored = 0;
@@ -244,12 +314,18 @@ async function benchSignal(signal: Signal) {
     if ((await httpSender(sizing, signal)(body)) === 200) stored += ITEMS_PER_REQUEST;
   }
   await sizing.stop();
-  await sealAll(sizing.dataDir);
-  const bytesOnDisk = directorySize(path.join(sizing.dataDir, 'parts'));
-  fs.rmSync(sizing.dataDir, { recursive: true, force: true });
+  let bytesOnDisk: number;
+  if (sizing.database) {
+    bytesOnDisk = await clickhouseBytes(sizing.database);
+  } else {
+    await sealAll(sizing.dataDir);
+    bytesOnDisk = directorySize(path.join(sizing.dataDir, 'parts'));
+  }
+  await dropServerData(sizing);
 
   return {
     benchmark: 'ingest',
+    backend,
     signal,
     protocols: 'http+grpc protobuf',
     seconds,
@@ -264,16 +340,18 @@ async function benchSignal(signal: Signal) {
 }
 
 const results = [];
-for (const signal of args.signals.split(',') as Signal[]) {
-  if (!(signal in GENERATOR)) throw new Error(`unknown signal ${signal}`);
-  const result = await benchSignal(signal);
-  results.push(result);
-  console.log(
-    `${signal.padEnd(8)} ${String(result.sustained.itemsPerSecond).padStart(8)} items/s  ` +
-      `p50 ${result.sustained.p50Ms} ms  p99 ${result.sustained.p99Ms} ms  ` +
-      `overload: ${result.overload.itemsPerSecond} items/s, ${result.overload.refused} refused  ` +
-      `peak RSS ${result.peakRssMiB.sustained}/${result.peakRssMiB.overload} MiB  ` +
-      `${result.sealedBytesPerItem} B/item on disk`,
-  );
+for (const backend of args.backend.split(',')) {
+  for (const signal of args.signals.split(',') as Signal[]) {
+    if (!(signal in GENERATOR)) throw new Error(`unknown signal ${signal}`);
+    const result = await benchSignal(signal, backend);
+    results.push(result);
+    console.log(
+      `${backend.padEnd(10)} ${signal.padEnd(8)} ${String(result.sustained.itemsPerSecond).padStart(8)} items/s  ` +
+        `p50 ${result.sustained.p50Ms} ms  p99 ${result.sustained.p99Ms} ms  ` +
+        `overload: ${result.overload.itemsPerSecond} items/s, ${result.overload.refused} refused  ` +
+        `peak RSS ${result.peakRssMiB.sustained}/${result.peakRssMiB.overload} MiB  ` +
+        `${result.sealedBytesPerItem} B/item on disk`,
+    );
+  }
 }
 for (const result of results) console.log(JSON.stringify(result));

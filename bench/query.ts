@@ -2,6 +2,7 @@
  * Query-engine latency on a large store.
  *
  *   npm run bench:query [-- --spans 10000000 --logs 10000000 --runs 15 --data-dir DIR --keep]
+ *                       [--backend duckdb,clickhouse --clickhouse-url http://127.0.0.1:8123]
  *
  * Generates demo-shaped telemetry (an online shop: frontend → api-gateway → checkout / cart /
  * product-catalog → payment / inventory, PostgreSQL, Redis and Kafka client spans, a Kafka
@@ -10,6 +11,11 @@
  * it straight into a DuckDbTelemetryStore in large batches (not over HTTP), seals everything
  * into Parquet parts, then times each endpoint's query function warm and prints p50/p95 per
  * query as a table and as one JSON line (`{"bench":"query",...}`).
+ *
+ * With `--backend duckdb,clickhouse` the same data and queries run on each backend in turn (on
+ * ClickHouse in a fresh database `pharos_bench_<pid>`, dropped afterwards; user and password from
+ * PHAROS_CLICKHOUSE_USER / PHAROS_CLICKHOUSE_PASSWORD, default the test server's `pharos`) and the
+ * figures are printed side by side.
  *
  * The log queries (full-text first page and count, histogram, facets) are timed with
  * equivalent SQL over the scoped sources until the log endpoints' own functions are final.
@@ -22,9 +28,11 @@ import { getServiceMap } from '../packages/server/src/query/service-map.js';
 import { listServices } from '../packages/server/src/query/services.js';
 import { searchTraces } from '../packages/server/src/query/trace-search.js';
 import { getTrace } from '../packages/server/src/query/traces.js';
+import { createClient } from '@clickhouse/client';
+import { ClickHouseTelemetryStore } from '../packages/server/src/store/clickhouse/clickhouse-telemetry-store.js';
 import { DuckDbTelemetryStore } from '../packages/server/src/store/duckdb/duckdb-telemetry-store.js';
 import { sql } from '../packages/server/src/store/sql.js';
-import type { TimeRange } from '../packages/server/src/store/telemetry-store.js';
+import type { TelemetryStore, TimeRange } from '../packages/server/src/store/telemetry-store.js';
 import { parseTenantId } from '../packages/server/src/tenant.js';
 import { DAY_NS, NOW_NS, RARE_TOKEN, logBatch, spanBatch } from './query/dataset.js';
 
@@ -37,6 +45,8 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     keep: { type: 'boolean', default: false },
     'skip-load': { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'duckdb' },
+    'clickhouse-url': { type: 'string', default: 'http://127.0.0.1:18123' },
   },
 });
 const SPANS = Number(args.spans);
@@ -51,144 +61,206 @@ function percentile(sorted: number[], q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-const dataDir =
-  args['data-dir'] ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-bench-query-')));
-const store = await DuckDbTelemetryStore.open({ dataDir, memoryLimit: '2GB' });
-const sampleTraceIds: string[] = [];
-const loadStarted = performance.now();
-if (!args['skip-load']) {
-  for (let done = 0; done < Math.max(SPANS, LOGS); done += BATCH) {
-    const spans = Math.min(BATCH, Math.max(0, SPANS - done));
-    const logs = Math.min(BATCH, Math.max(0, LOGS - done));
-    await store.write([
-      {
-        tenant,
-        ...(spans > 0 ? { spans: spanBatch(spans, sampleTraceIds) } : {}),
-        ...(logs > 0 ? { logs: logBatch(logs) } : {}),
+async function openStore(
+  backend: string,
+): Promise<{ store: TelemetryStore; close: () => Promise<void> }> {
+  if (backend === 'clickhouse') {
+    const database = `pharos_bench_${process.pid}`;
+    const credentials = {
+      url: args['clickhouse-url'],
+      username: process.env.PHAROS_CLICKHOUSE_USER ?? 'pharos',
+      password: process.env.PHAROS_CLICKHOUSE_PASSWORD ?? 'pharos',
+    };
+    const admin = createClient(credentials);
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+    const store = await ClickHouseTelemetryStore.open({
+      urls: [credentials.url],
+      username: credentials.username,
+      password: credentials.password,
+      database,
+    });
+    return {
+      store,
+      async close() {
+        await store.close();
+        if (!args.keep) await admin.command({ query: `DROP DATABASE ${database}` });
+        await admin.close();
       },
-    ]);
-    // Seal as a running server does (storage.sealMaxRows), so hot tables stay small.
-    if ((done / BATCH) % 5 === 4) await store.maintain({ sealAll: true });
-    const rate = Math.round(((done + BATCH) * 2) / ((performance.now() - loadStarted) / 1000));
-    process.stderr.write(`\rloaded ${done + BATCH} spans + logs (${rate} rows/s)   `);
+    };
   }
-}
-// With --skip-load, whatever an earlier (possibly interrupted) run left in --data-dir is used.
-process.stderr.write('\nsealing…\n');
-await store.maintain({ sealAll: true });
-const loadSeconds = (performance.now() - loadStarted) / 1000;
-if (sampleTraceIds.length === 0) {
-  const rows = await store.query(
-    tenant,
-    { fromNs: NOW_NS - DAY_NS, toNs: NOW_NS },
-    (s) => sql`SELECT DISTINCT trace_id FROM ${s.spans} LIMIT 100`,
-  );
-  sampleTraceIds.push(...rows.map((r) => r.trace_id as string));
-}
-
-const [counts] = await store.query(
-  tenant,
-  null,
-  (s) =>
-    sql`SELECT (SELECT count(*) FROM ${s.spans}) AS spans, (SELECT count(*) FROM ${s.logs}) AS logs`,
-);
-const loaded = { spans: Number(counts?.spans), logs: Number(counts?.logs) };
-process.stderr.write(`querying ${loaded.spans} spans and ${loaded.logs} log records\n`);
-const day: TimeRange = { fromNs: NOW_NS - DAY_NS, toNs: NOW_NS + 1n };
-const hour: TimeRange = { fromNs: NOW_NS - 3_600_000_000_000n, toNs: NOW_NS + 1n };
-const { dialect } = store;
-// What the log endpoints pass for a free-text search (requiredLogBodyText): the text index.
-const rareHint = { hints: { logBodyContains: [RARE_TOKEN] } };
-let k = 0;
-const queries: [string, () => Promise<unknown>][] = [
-  ['trace by id', () => getTrace(store, tenant, sampleTraceIds[k++ % sampleTraceIds.length]!)],
-  [
-    'trace search service+duration+attribute 24h',
-    () =>
-      searchTraces(store, tenant, {
-        range: day,
-        service: 'checkout',
-        minDurationNs: 200_000_000n,
-        where: sql`${dialect.attributeString(sql`attributes`, 'app.tier')} = ${'gold'}`,
-        limit: 20,
-      }),
-  ],
-  ['RED all services 24h', () => listServices(store, tenant, day)],
-  ['service map 1h', () => getServiceMap(store, tenant, hour)],
-  [
-    'log search rare token first page 24h',
-    () =>
-      store.query(
-        tenant,
-        day,
-        (s) =>
-          sql`SELECT * FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)} ORDER BY time_unix_nano DESC LIMIT 100`,
-        rareHint,
-      ),
-  ],
-  [
-    'log search rare token count 24h',
-    () =>
-      store.query(
-        tenant,
-        day,
-        (s) =>
-          sql`SELECT count(*) AS n FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)}`,
-        rareHint,
-      ),
-  ],
-  [
-    'log histogram 24h (by severity, 60 buckets)',
-    () =>
-      store.query(
-        tenant,
-        day,
-        (s) =>
-          sql`SELECT ${dialect.intDiv(sql`(time_unix_nano - ${day.fromNs})`, sql`${(day.toNs - day.fromNs) / 60n + 1n}`)} AS b, severity_text, count(*) AS n FROM ${s.logs} GROUP BY ALL`,
-      ),
-  ],
-  [
-    'log facets 24h (service, severity top values)',
-    () =>
-      store.query(
-        tenant,
-        day,
-        (
-          s,
-        ) => sql`SELECT 'service' AS f, service_name AS v, count(*) AS n FROM ${s.logs} GROUP BY service_name
-        UNION ALL SELECT 'severity', severity_text, count(*) FROM ${s.logs} GROUP BY severity_text ORDER BY n DESC LIMIT 20`,
-      ),
-  ],
-];
-
-const results: Record<string, { p50Ms: number; p95Ms: number }> = {};
-for (const [name, run] of queries) {
-  await run(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  results[name] = {
-    p50Ms: +percentile(times, 0.5).toFixed(1),
-    p95Ms: +percentile(times, 0.95).toFixed(1),
+  if (backend !== 'duckdb') throw new Error(`unknown backend ${backend}`);
+  const dataDir =
+    args['data-dir'] ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-bench-query-')));
+  const store = await DuckDbTelemetryStore.open({ dataDir, memoryLimit: '2GB' });
+  return {
+    store,
+    async close() {
+      await store.close();
+      if (!args.keep && !args['data-dir']) await fs.rm(dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+async function benchBackend(backend: string) {
+  const opened = await openStore(backend);
+  const store = opened.store;
+  const sampleTraceIds: string[] = [];
+  const loadStarted = performance.now();
+  if (!args['skip-load']) {
+    for (let done = 0; done < Math.max(SPANS, LOGS); done += BATCH) {
+      const spans = Math.min(BATCH, Math.max(0, SPANS - done));
+      const logs = Math.min(BATCH, Math.max(0, LOGS - done));
+      await store.write([
+        {
+          tenant,
+          ...(spans > 0 ? { spans: spanBatch(spans, sampleTraceIds) } : {}),
+          ...(logs > 0 ? { logs: logBatch(logs) } : {}),
+        },
+      ]);
+      // Seal as a running server does (storage.sealMaxRows), so hot tables stay small.
+      if ((done / BATCH) % 5 === 4) await store.maintain({ sealAll: true });
+      const rate = Math.round(((done + BATCH) * 2) / ((performance.now() - loadStarted) / 1000));
+      process.stderr.write(`\rloaded ${done + BATCH} spans + logs (${rate} rows/s)   `);
+    }
+  }
+  // With --skip-load, whatever an earlier (possibly interrupted) run left in --data-dir is used.
+  process.stderr.write('\nsealing…\n');
+  await store.maintain({ sealAll: true });
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  if (sampleTraceIds.length === 0) {
+    const rows = await store.query(
+      tenant,
+      { fromNs: NOW_NS - DAY_NS, toNs: NOW_NS },
+      (s) => sql`SELECT DISTINCT trace_id FROM ${s.spans} LIMIT 100`,
+    );
+    sampleTraceIds.push(...rows.map((r) => r.trace_id as string));
+  }
+
+  const [counts] = await store.query(
+    tenant,
+    null,
+    (s) =>
+      sql`SELECT (SELECT count(*) FROM ${s.spans}) AS spans, (SELECT count(*) FROM ${s.logs}) AS logs`,
+  );
+  const loaded = { spans: Number(counts?.spans), logs: Number(counts?.logs) };
+  process.stderr.write(`querying ${loaded.spans} spans and ${loaded.logs} log records\n`);
+  const day: TimeRange = { fromNs: NOW_NS - DAY_NS, toNs: NOW_NS + 1n };
+  const hour: TimeRange = { fromNs: NOW_NS - 3_600_000_000_000n, toNs: NOW_NS + 1n };
+  const { dialect } = store;
+  let k = 0;
+  const queries: [string, () => Promise<unknown>][] = [
+    ['trace by id', () => getTrace(store, tenant, sampleTraceIds[k++ % sampleTraceIds.length]!)],
+    [
+      'trace search service+duration+attribute 24h',
+      () =>
+        searchTraces(store, tenant, {
+          range: day,
+          service: 'checkout',
+          minDurationNs: 200_000_000n,
+          where: sql`${dialect.attributeString(sql`attributes`, 'app.tier')} = ${'gold'}`,
+          limit: 20,
+        }),
+    ],
+    ['RED all services 24h', () => listServices(store, tenant, day)],
+    ['service map 1h', () => getServiceMap(store, tenant, hour)],
+    [
+      'log search rare token first page 24h',
+      () =>
+        store.query(
+          tenant,
+          day,
+          (s) =>
+            sql`SELECT * FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)} ORDER BY time_unix_nano DESC LIMIT 100`,
+          // What the log endpoints pass for free text (requiredLogBodyText): the text index.
+          { hints: { logBodyContains: [RARE_TOKEN] } },
+        ),
+    ],
+    [
+      'log search rare token count 24h',
+      () =>
+        store.query(
+          tenant,
+          day,
+          (s) =>
+            sql`SELECT count(*) AS n FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)}`,
+          // What the log endpoints pass for free text (requiredLogBodyText): the text index.
+          { hints: { logBodyContains: [RARE_TOKEN] } },
+        ),
+    ],
+    [
+      'log histogram 24h (by severity, 60 buckets)',
+      () =>
+        store.query(
+          tenant,
+          day,
+          (s) =>
+            sql`SELECT ${dialect.intDiv(sql`(time_unix_nano - ${day.fromNs})`, sql`${(day.toNs - day.fromNs) / 60n + 1n}`)} AS b, severity_text, count(*) AS n FROM ${s.logs} GROUP BY b, severity_text`,
+        ),
+    ],
+    [
+      'log facets 24h (service, severity top values)',
+      () =>
+        store.query(
+          tenant,
+          day,
+          (
+            s,
+          ) => sql`SELECT f, v, n FROM (SELECT 'service' AS f, service_name AS v, count(*) AS n FROM ${s.logs} GROUP BY service_name
+          UNION ALL SELECT 'severity' AS f, severity_text AS v, count(*) AS n FROM ${s.logs} GROUP BY severity_text) AS facets ORDER BY n DESC LIMIT 20`,
+        ),
+    ],
+  ];
+
+  const results: Record<string, { p50Ms: number; p95Ms: number }> = {};
+  for (const [name, run] of queries) {
+    await run(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    results[name] = {
+      p50Ms: +percentile(times, 0.5).toFixed(1),
+      p95Ms: +percentile(times, 0.95).toFixed(1),
+    };
+    process.stderr.write(
+      `${backend.padEnd(10)} ${name.padEnd(48)} p50 ${results[name].p50Ms.toFixed(1).padStart(8)} ms   p95 ${results[name].p95Ms.toFixed(1).padStart(8)} ms\n`,
+    );
+  }
+  await opened.close();
+  return { loaded, loadSeconds, results };
+}
+
+const backends = args.backend.split(',');
+const byBackend: Record<string, Awaited<ReturnType<typeof benchBackend>>> = {};
+for (const backend of backends) byBackend[backend] = await benchBackend(backend);
+if (backends.length > 1) {
+  const names = Object.keys(byBackend[backends[0]!]!.results);
   process.stderr.write(
-    `${name.padEnd(48)} p50 ${results[name].p50Ms.toFixed(1).padStart(8)} ms   p95 ${results[name].p95Ms.toFixed(1).padStart(8)} ms\n`,
+    `\n${'p50 / p95 ms'.padEnd(48)} ${backends.map((b) => b.padStart(20)).join(' ')}\n`,
+  );
+  for (const name of names) {
+    const cells = backends.map((b) => {
+      const r = byBackend[b]!.results[name]!;
+      return `${r.p50Ms.toFixed(1)} / ${r.p95Ms.toFixed(1)}`.padStart(20);
+    });
+    process.stderr.write(`${name.padEnd(48)} ${cells.join(' ')}\n`);
+  }
+}
+for (const backend of backends) {
+  const { loaded, loadSeconds, results } = byBackend[backend]!;
+  console.log(
+    JSON.stringify({
+      bench: 'query',
+      backend,
+      spans: loaded.spans,
+      logs: loaded.logs,
+      runs: RUNS,
+      loadSeconds: Math.round(loadSeconds),
+      cpus: os.cpus().length,
+      results,
+    }),
   );
 }
-await store.close();
-if (!args.keep && !args['data-dir']) await fs.rm(dataDir, { recursive: true, force: true });
-console.log(
-  JSON.stringify({
-    bench: 'query',
-    spans: loaded.spans,
-    logs: loaded.logs,
-    runs: RUNS,
-    loadSeconds: Math.round(loadSeconds),
-    cpus: os.cpus().length,
-    results,
-  }),
-);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
 import { grpcTenantOf } from './auth/grpc-tenant.js';
+import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
 import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
@@ -11,6 +13,7 @@ import type { MetaStore } from './meta/meta-store.js';
 import { openMetaStore } from './meta/open-meta-store.js';
 import { PharosMetrics } from './selfmon/pharos-metrics.js';
 import { PrometheusIngest } from './metrics/prometheus-ingest.js';
+import { ClickHouseTelemetryStore } from './store/clickhouse/clickhouse-telemetry-store.js';
 import { DuckDbTelemetryStore } from './store/duckdb/duckdb-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
 
@@ -49,18 +52,24 @@ async function startAuth(config: Config, logger: Logger) {
         'AUTHENTICATION IS OFF and Pharos listens beyond this machine: anyone who can reach it can read and write all data',
       );
     }
-    return { meta: null, auth: null };
+    return { meta: null, auth: null, redis: null };
   }
   const meta = await openMetaStore({
     dataDir: config.dataDir,
     postgresUrl: config.meta.postgresUrl,
     logger: logger.child({ component: 'meta' }),
   });
+  // With redis.url, log-in throttling is shared by every node; without, each node counts alone.
+  const redis =
+    config.redis.url === undefined
+      ? null
+      : new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   try {
     const auth = await AuthService.create(
       meta,
       config.session,
       logger.child({ component: 'auth' }),
+      redis ? new RedisLoginThrottle(redis) : undefined,
     );
     await auth.bootstrap({
       adminEmail: config.admin.email,
@@ -70,25 +79,44 @@ async function startAuth(config: Config, logger: Logger) {
     if ((await meta.countUsers()) === 0) {
       logger.info('no users yet: open the UI (or POST /api/v1/auth/setup) to create the owner');
     }
-    return { meta, auth };
+    return { meta, auth, redis };
   } catch (error) {
     await meta.close();
+    await redis?.quit();
     throw error;
   }
 }
 
-export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
-  const { meta, auth } = await startAuth(config, logger);
-  let store: DuckDbTelemetryStore;
-  try {
-    store = await DuckDbTelemetryStore.open({
-      dataDir: config.dataDir,
-      logger: logger.child({ component: 'store' }),
-      memoryLimit: config.storage.memoryLimit,
+/** ClickHouse when `clickhouse.url` is set, else the embedded DuckDB store. */
+async function openTelemetryStore(config: Config, logger: Logger): Promise<TelemetryStore> {
+  const { clickhouse } = config;
+  if (clickhouse.url !== undefined) {
+    return ClickHouseTelemetryStore.open({
+      urls: clickhouse.url.split(','),
+      username: clickhouse.user,
+      password: clickhouse.password,
+      database: clickhouse.database,
+      cluster: clickhouse.cluster,
       retentionDays: config.storage.retentionDays,
+      logger,
     });
+  }
+  return DuckDbTelemetryStore.open({
+    dataDir: config.dataDir,
+    logger,
+    memoryLimit: config.storage.memoryLimit,
+    retentionDays: config.storage.retentionDays,
+  });
+}
+
+export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
+  const { meta, auth, redis } = await startAuth(config, logger);
+  let store: TelemetryStore;
+  try {
+    store = await openTelemetryStore(config, logger.child({ component: 'store' }));
   } catch (error) {
     await meta?.close();
+    await redis?.quit();
     throw error;
   }
   const committer = new GroupCommitter(store, {
@@ -160,6 +188,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
           await maintenance.idle();
           await store.close();
           await meta?.close();
+          await redis?.quit();
         })();
         return closing;
       },
@@ -169,6 +198,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     await grpc?.close();
     await store.close();
     await meta?.close();
+    await redis?.quit();
     throw error;
   }
 }

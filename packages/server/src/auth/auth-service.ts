@@ -6,7 +6,7 @@ import { DEFAULT_TENANT, type TenantId } from '../tenant.js';
 import type { Caller } from './access.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
 import { signJwt, verifyJwt } from './jwt.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, type LoginThrottler } from './login-throttle.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './password.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -46,7 +46,6 @@ interface CachedSession {
  * CACHE_TTL_MS).
  */
 export class AuthService {
-  readonly throttle = new LoginThrottle();
   private readonly keyCache = new TtlCache<string, CachedKey>(10_000, CACHE_TTL_MS);
   private readonly sessionCache = new TtlCache<string, CachedSession>(10_000, CACHE_TTL_MS);
   private readonly orgCache = new TtlCache<
@@ -61,14 +60,21 @@ export class AuthService {
     private readonly secret: Buffer,
     readonly options: AuthOptions,
     private readonly logger: Logger,
+    /** In process by default; RedisLoginThrottle to share counts between nodes. */
+    readonly throttle: LoginThrottler,
   ) {}
 
   /** The signing secret is generated on first start and kept in the metadata store. */
-  static async create(meta: MetaStore, options: AuthOptions, logger: Logger): Promise<AuthService> {
+  static async create(
+    meta: MetaStore,
+    options: AuthOptions,
+    logger: Logger,
+    throttle: LoginThrottler = new LoginThrottle(),
+  ): Promise<AuthService> {
     const secret = await meta.getOrCreateSetting('session_signing_key', () =>
       randomBytes(32).toString('base64url'),
     );
-    return new AuthService(meta, Buffer.from(secret, 'base64url'), options, logger);
+    return new AuthService(meta, Buffer.from(secret, 'base64url'), options, logger, throttle);
   }
 
   // ---- API keys
@@ -262,7 +268,7 @@ export class AuthService {
    */
   async checkLogin(email: string, password: string, ip: string): Promise<string | null> {
     const normalised = email.trim().toLowerCase();
-    const wait = this.throttle.retryAfterSeconds(normalised, ip);
+    const wait = await this.throttle.retryAfterSeconds(normalised, ip);
     if (wait > 0) {
       throw new AppError('resource_exhausted', 429, 'too many failed log-ins; try again later', {
         retryAfterSeconds: wait,
@@ -273,10 +279,10 @@ export class AuthService {
       ? await verifyPassword(password, user.passwordHash)
       : await verifyAgainstDummy(password);
     if (!ok || !user) {
-      this.throttle.recordFailure(normalised, ip);
+      await this.throttle.recordFailure(normalised, ip);
       return null;
     }
-    this.throttle.recordSuccess(normalised, ip);
+    await this.throttle.recordSuccess(normalised, ip);
     return user.id;
   }
 

@@ -12,6 +12,13 @@ export interface ThrottleOptions {
   maxEntries: number;
 }
 
+/** What AuthService needs of a throttle: the in-process one, or RedisLoginThrottle. */
+export interface LoginThrottler {
+  retryAfterSeconds(email: string, ip: string): number | Promise<number>;
+  recordFailure(email: string, ip: string): void | Promise<void>;
+  recordSuccess(email: string, ip: string): void | Promise<void>;
+}
+
 export const DEFAULT_THROTTLE: ThrottleOptions = {
   maxFailures: 5,
   maxFailuresPerIp: 50,
@@ -26,7 +33,7 @@ interface Record {
   lockedUntil: number;
 }
 
-export class LoginThrottle {
+export class LoginThrottle implements LoginThrottler {
   private readonly records = new Map<string, Record>();
 
   constructor(

@@ -145,6 +145,41 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    clickhouse: z
+      .object({
+        url: z
+          .string()
+          .regex(
+            /^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/,
+            'expected an http(s):// URL, or several separated by commas (one per node)',
+          )
+          .optional()
+          .describe('ClickHouse HTTP URL(s) for telemetry; unset: embedded DuckDB'),
+        user: z.string().min(1).default('default').describe('ClickHouse user'),
+        password: z.string().default('').describe('ClickHouse password (never logged)'),
+        database: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain database name')
+          .default('default')
+          .describe('ClickHouse database holding the Pharos tables'),
+        cluster: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a cluster name from remote_servers')
+          .optional()
+          .describe('Cluster name: tables become Distributed over it'),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+          .optional()
+          .describe('Redis shared by all nodes for log-in throttling; unset: per node'),
+      })
+      .strict()
+      .prefault({}),
     tls: z
       .object({
         certFile: z
@@ -221,6 +256,12 @@ const EXTRA_ENV = new Set([
   'PHAROS_TEST_POSTGRES',
   'PHAROS_TEST_PG_PORT',
   'PHAROS_TEST_PG_DIR',
+  'PHAROS_TEST_CH_DIR',
+  'PHAROS_TEST_CH_HTTP_PORT',
+  'PHAROS_TEST_CH_TCP_PORT',
+  'PHAROS_TEST_CH_CLUSTERS',
+  'PHAROS_TEST_REDIS_DIR',
+  'PHAROS_TEST_REDIS_PORT',
 ]);
 
 function setPath(tree: Tree, configPath: string, value: unknown): void {

@@ -54,10 +54,15 @@ function caseCount(condition: SqlFragment): SqlFragment {
   return sql`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
 }
 
+/**
+ * One row per attribute key of each sampled row. The inner select keeps every column (`*`) so
+ * that the map column keeps its name: a dialect may read an attribute map through companion
+ * columns found by that name (ClickHouse does).
+ */
 function attributeKeys(dialect: Dialect, column: string, source: string, rows: SqlFragment) {
-  const col = ident(column);
-  return sql`SELECT ${source} AS source, key, ${dialect.attributeStringAt(raw('attrs'), raw('key'))} AS value
-    FROM (SELECT ${dialect.unnestAttributeKeys(sql`${col}`)} AS key, ${col} AS attrs FROM ${rows} AS r)`;
+  const col = raw(column);
+  return sql`SELECT ${source} AS source, key, ${dialect.attributeStringAt(col, raw('key'))} AS value
+    FROM (SELECT ${dialect.unnestAttributeKeys(col)} AS key, * FROM ${rows} AS r) AS kv`;
 }
 
 /** The columns and attribute keys present in (a sample of) the matching logs. */

@@ -1,4 +1,4 @@
-import { sql, type SqlFragment } from '../store/sql.js';
+import { alwaysTrue, sql, type SqlFragment } from '../store/sql.js';
 import type { Dialect, Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { encodeLogCursor, type LogCursor } from './log-cursor.js';
@@ -87,7 +87,7 @@ export async function searchLogs(
   const where = compileSearch(search.query, 'logs', dialect);
   const tiebreak = logTiebreak(dialect);
   let range = search.range;
-  let after = sql`TRUE`;
+  let after = alwaysTrue;
   if (cursor) {
     const toNs = cursor.timeUnixNano + 1n;
     if (toNs <= range.fromNs) return { logs: [], nextCursor: null };
@@ -106,7 +106,7 @@ export async function searchLogs(
       // Past the cursor's own timestamp, the wanted rows all lie at or after the wanted-th newest
       // timestamp: finding it first is a cheap top-N over one column, so that the tiebreak hash is
       // computed for few rows only. Rows at the cursor's timestamp are all candidates.
-      const older = cursorTime ? sql`time_unix_nano < ${cursorTime}` : sql`TRUE`;
+      const older = cursorTime ? sql`time_unix_nano < ${cursorTime}` : alwaysTrue;
       const newest = sql`time_unix_nano >= (SELECT coalesce(min(time_unix_nano), 0) FROM (
         SELECT time_unix_nano FROM ${s.logs} WHERE (${where}) AND ${older}
         ORDER BY time_unix_nano DESC LIMIT ${wanted}) AS newest)`;

@@ -52,47 +52,59 @@ export async function getServiceMap(
   range: TimeRange,
 ): Promise<ServiceMap> {
   const { dialect } = store;
-  const rows = await store.query(tenant, range, (s) => {
-    const dependency = sql`coalesce(p.peer_service, p.server_address, p.db_system, p.messaging_system)`;
-    const unmatched = sql`coalesce(c.span_id, '') = ''`;
-    return sql`WITH sp AS (
-        SELECT trace_id, span_id, parent_span_id, service_name, kind, status_code, duration_ns,
-          db_system, messaging_system, peer_service, server_address
-        FROM ${s.spans}
-      ), calls AS (
+  // A span's children joined to it by (trace, parent id). The child side's columns get names of
+  // their own: ClickHouse 18.16 resolves a qualified name that also exists on the left side to the
+  // left one, and without join_use_nulls an unmatched child reads as '' rather than NULL (both
+  // handled by the coalesce below). No CTE and no UNION of differently shaped rows, for the same
+  // reason: services and edges are two queries.
+  const dependency = sql`coalesce(p.peer_service, p.server_address, p.db_system, p.messaging_system)`;
+  const unmatched = sql`coalesce(c_span_id, '') = ''`;
+  const [edgeRows, serviceRows] = await Promise.all([
+    store.query(
+      tenant,
+      range,
+      (s) => sql`SELECT source, target, target_type, max(target_system) AS target_system,
+        count(*) AS calls, sum(is_error) AS errors, ${dialect.quantile(sql`duration_ns`, 0.95)} AS p95
+      FROM (
         SELECT p.service_name AS source,
-          CASE WHEN ${unmatched} THEN ${dependency} ELSE c.service_name END AS target,
+          CASE WHEN ${unmatched} THEN ${dependency} ELSE c_service_name END AS target,
           CASE WHEN NOT (${unmatched}) THEN 'service'
                WHEN p.db_system IS NOT NULL THEN 'database'
                WHEN p.messaging_system IS NOT NULL THEN 'queue'
                ELSE 'external' END AS target_type,
           CASE WHEN ${unmatched} THEN coalesce(p.db_system, p.messaging_system) END AS target_system,
           p.duration_ns AS duration_ns,
-          CASE WHEN p.status_code = 'error' OR coalesce(c.status_code, '') = 'error' THEN 1 ELSE 0 END AS is_error
-        FROM sp AS p LEFT JOIN sp AS c ON c.trace_id = p.trace_id AND c.parent_span_id = p.span_id
-        WHERE (NOT (${unmatched}) AND c.service_name <> p.service_name)
+          CASE WHEN p.status_code = 'error' OR coalesce(c_status_code, '') = 'error' THEN 1 ELSE 0 END AS is_error
+        FROM (
+          SELECT trace_id, span_id, service_name, kind, status_code, duration_ns,
+            db_system, messaging_system, peer_service, server_address
+          FROM ${s.spans}
+        ) AS p LEFT JOIN (
+          SELECT trace_id AS c_trace_id, parent_span_id AS c_parent_span_id, span_id AS c_span_id,
+            service_name AS c_service_name, status_code AS c_status_code
+          FROM ${s.spans}
+        ) AS c ON c_trace_id = p.trace_id AND c_parent_span_id = p.span_id
+        WHERE (NOT (${unmatched}) AND c_service_name <> p.service_name)
            OR (${unmatched} AND p.kind IN ('client', 'producer') AND ${dependency} IS NOT NULL)
-      )
-      SELECT 'edge' AS row_type, source, target, target_type, max(target_system) AS target_system,
-        count(*) AS calls, sum(is_error) AS errors, ${dialect.quantile(sql`duration_ns`, 0.95)} AS p95
-      FROM calls GROUP BY source, target, target_type
-      UNION ALL
-      SELECT 'service' AS row_type, service_name AS source, NULL AS target, NULL AS target_type,
-        NULL AS target_system, 0 AS calls, 0 AS errors, NULL AS p95
-      FROM sp GROUP BY service_name
-      ORDER BY row_type, source, target
-      LIMIT ${MAX_SERVICE_MAP_EDGES + 1000}`;
-  });
+      ) AS calls
+      GROUP BY source, target, target_type
+      ORDER BY source, target
+      LIMIT ${MAX_SERVICE_MAP_EDGES}`,
+    ),
+    store.query(
+      tenant,
+      range,
+      (s) =>
+        sql`SELECT service_name AS source FROM ${s.spans} GROUP BY service_name ORDER BY service_name LIMIT ${MAX_SERVICE_MAP_EDGES}`,
+    ),
+  ]);
   const seconds = Number(range.toNs - range.fromNs) / 1e9;
   const nodes = new Map<string, ServiceMapNode>();
   const edges: ServiceMapEdge[] = [];
-  for (const r of rows) {
-    if (r.row_type === 'service') {
-      nodes.set(r.source as string, { id: r.source as string, type: 'service', system: null });
-    }
+  for (const r of serviceRows) {
+    nodes.set(r.source as string, { id: r.source as string, type: 'service', system: null });
   }
-  for (const r of rows) {
-    if (r.row_type !== 'edge' || edges.length >= MAX_SERVICE_MAP_EDGES) continue;
+  for (const r of edgeRows) {
     const target = r.target as string;
     if (!nodes.has(target)) {
       nodes.set(target, {

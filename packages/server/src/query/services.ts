@@ -85,19 +85,29 @@ export async function listServices(
   range: TimeRange,
 ): Promise<ServiceSummary[]> {
   const { dialect } = store;
-  const rows = await store.query(
-    tenant,
-    range,
-    (s) => sql`WITH red AS (
-        SELECT service_name AS name, ${redAggregates(dialect)} FROM ${s.spans} GROUP BY service_name
-      ), log_counts AS (
-        SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name
-      ), names AS (SELECT name FROM red UNION SELECT name FROM log_counts)
-      SELECT names.name AS name, red.span_count, red.error_count, red.requests, red.request_errors,
-        red.p50, red.p95, red.p99, log_counts.log_count
-      FROM names LEFT JOIN red ON red.name = names.name
-        LEFT JOIN log_counts ON log_counts.name = names.name
-      ORDER BY names.name`,
+  // Two queries merged here rather than a CTE with outer joins (ClickHouse 18.16 has neither).
+  const [redRows, logRows] = await Promise.all([
+    store.query(
+      tenant,
+      range,
+      (s) =>
+        sql`SELECT service_name AS name, ${redAggregates(dialect)} FROM ${s.spans} GROUP BY service_name`,
+    ),
+    store.query(
+      tenant,
+      range,
+      (s) =>
+        sql`SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name`,
+    ),
+  ]);
+  const byName = new Map<string, Row>();
+  for (const r of redRows) byName.set(r.name as string, { ...r });
+  for (const r of logRows) {
+    const name = r.name as string;
+    byName.set(name, { ...(byName.get(name) ?? { name }), log_count: r.log_count });
+  }
+  const rows = [...byName.values()].sort((a, b) =>
+    (a.name as string) < (b.name as string) ? -1 : (a.name as string) > (b.name as string) ? 1 : 0,
   );
   const seconds = rangeSeconds(range);
   return rows.map((r) => ({

@@ -1,4 +1,4 @@
-import { join, sql, type SqlFragment } from '../store/sql.js';
+import { alwaysTrue, join, sql, type SqlFragment } from '../store/sql.js';
 import type { TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { StatusCode } from '../telemetry/batches.js';
 import type { TenantId } from '../tenant.js';
@@ -37,7 +37,7 @@ export interface TraceSummary {
 }
 
 export function traceSearchConditions(search: TraceSearch): SqlFragment {
-  const conditions: SqlFragment[] = [sql`TRUE`];
+  const conditions: SqlFragment[] = [alwaysTrue];
   if (search.service !== undefined) conditions.push(sql`service_name = ${search.service}`);
   if (search.operation !== undefined) conditions.push(sql`name = ${search.operation}`);
   if (search.minDurationNs !== undefined) {

@@ -98,9 +98,14 @@ export async function getTraceSpans(
   limit = MAX_TRACE_SPANS,
 ): Promise<Row[]> {
   const id = parseTraceId(traceId);
+  let where = range;
+  if (where === null && store.locateTrace) {
+    where = await store.locateTrace(tenant, id);
+    if (where === null) return [];
+  }
   return store.query(
     tenant,
-    range,
+    where,
     (s) =>
       sql`SELECT * FROM ${s.spans} WHERE trace_id = ${id} ORDER BY start_time_unix_nano, parent_span_id = '' DESC, span_id LIMIT ${limit}`,
     { hints: { traceIds: [id] } },

@@ -74,6 +74,10 @@ export function join(fragments: readonly SqlFragment[], separator: string): SqlF
 
 export const empty = new SqlFragment([]);
 
+/** Boolean constants every dialect reads (ClickHouse 18.16 has no TRUE / FALSE literals). */
+export const alwaysTrue = new SqlFragment(['(1 = 1)']);
+export const alwaysFalse = new SqlFragment(['(1 = 0)']);
+
 export interface RenderedSql {
   text: string;
   params: SqlValue[];

@@ -23,6 +23,11 @@ export interface StoreHarness {
   reopen(store: TelemetryStore): Promise<TelemetryStore>;
   /** Remove what `create` made. */
   destroy(): Promise<void>;
+  /**
+   * Whether NaN payloads survive a round trip, so that Prometheus' staleness marker comes back
+   * bit for bit (default true). ClickHouse's text formats carry every NaN as a plain NaN.
+   */
+  keepsNaNPayloads?: boolean;
 }
 
 const A = parseTenantId('tenant-a');

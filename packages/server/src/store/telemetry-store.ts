@@ -40,6 +40,14 @@ export interface QueryOptions {
   timeoutMs?: number;
   /** What the query is known to require, so a store may skip data; never changes results. */
   hints?: QueryHints;
+  /**
+   * The query carries a user's SQL (already validated): the store adds whatever walls of its own
+   * it has (ClickHouse: `readonly`, a result-row cap and a memory cap; DuckDB is locked down for
+   * every query anyway).
+   */
+  guarded?: { maxRows: number };
+  /** Called with the result's column names and the store's type names, in order. */
+  onColumns?: (columns: { name: string; type: string }[]) => void;
 }
 
 export interface QueryHints {
@@ -128,6 +136,11 @@ export interface TelemetryStore {
     build: (sources: ScopedSources) => SqlFragment,
     options?: QueryOptions,
   ): Promise<Row[]>;
+  /**
+   * Optional, for stores that keep a trace index (ClickHouse): the time span of a trace's spans,
+   * or null when the trace is unknown. Trace-by-id uses it to read only that span of time.
+   */
+  locateTrace?(tenant: TenantId, traceId: string): Promise<TimeRange | null>;
   /** The tenant's stored day partitions, newest first. */
   listPartitions(tenant: TenantId): Promise<DayPartition[]>;
   /** Delete one day of a tenant's data of every signal, freeing its disk space. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { startPharos, type RunningPharos } from '../../src/server.js';
+import { clickHouseEnv, dropDatabase, freshDatabase, type TestBackend } from './clickhouse.js';
 
 export interface TestPharos extends RunningPharos {
   dataDir: string;
@@ -16,12 +17,19 @@ export interface TestPharos extends RunningPharos {
 
 /** A real Pharos on ephemeral loopback ports with its own data directory. */
 export async function startTestPharos(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
+  options: { dataDir?: string; env?: Record<string, string>; backend?: TestBackend } = {},
 ): Promise<TestPharos> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-test-')));
+  // On ClickHouse each Pharos gets a database of its own, dropped by `destroy`.
+  const database = options.backend === 'clickhouse' ? await freshDatabase() : null;
   const config = loadConfig({
     // Auth off unless a test turns it on (test/auth*.int.test.ts do).
-    env: { PHAROS_LOG_LEVEL: 'warn', PHAROS_AUTH: 'off', ...options.env },
+    env: {
+      PHAROS_LOG_LEVEL: 'warn',
+      PHAROS_AUTH: 'off',
+      ...(database === null ? {} : clickHouseEnv(database)),
+      ...options.env,
+    },
     cwd: dataDir,
     flags: {
       host: '127.0.0.1',
@@ -46,6 +54,7 @@ export async function startTestPharos(
     async destroy() {
       await pharos.close();
       await fs.rm(dataDir, { recursive: true, force: true });
+      if (database !== null) await dropDatabase(database);
     },
   };
 }

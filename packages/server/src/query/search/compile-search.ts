@@ -1,4 +1,12 @@
-import { ident, join, raw, sql, type SqlFragment } from '../../store/sql.js';
+import {
+  alwaysFalse,
+  alwaysTrue,
+  ident,
+  join,
+  raw,
+  sql,
+  type SqlFragment,
+} from '../../store/sql.js';
 import type { Dialect } from '../../store/telemetry-store.js';
 import type { ComparisonOperator, SearchNode } from './ast.js';
 import { NULLABLE_COLUMNS, resolveField, type FieldKind, type SearchTarget } from './fields.js';
@@ -13,7 +21,7 @@ import {
 /** The column free text and "phrases" search. */
 const TEXT_COLUMN: Record<SearchTarget, string> = { logs: 'body', spans: 'name' };
 
-const FALSE = raw('FALSE');
+const FALSE = alwaysFalse;
 
 /** A numeric literal value: integers typed as int64 (see `Dialect.int64`), others as doubles. */
 function numberValue(n: number | bigint, dialect: Dialect): SqlFragment {
@@ -138,7 +146,7 @@ function existsColumn(column: string, kind: FieldKind): SqlFragment {
 
 /** A leaf predicate that is never NULL, so that NOT of it is exactly its complement. */
 function definite(predicate: SqlFragment): SqlFragment {
-  return sql`coalesce((${predicate}), FALSE)`;
+  return sql`coalesce((${predicate}), ${FALSE})`;
 }
 
 function compileNode(node: SearchNode, ctx: Context): SqlFragment {
@@ -146,7 +154,7 @@ function compileNode(node: SearchNode, ctx: Context): SqlFragment {
   switch (node.type) {
     case 'and':
     case 'or': {
-      if (node.children.length === 0) return raw(node.type === 'and' ? 'TRUE' : 'FALSE');
+      if (node.children.length === 0) return node.type === 'and' ? alwaysTrue : alwaysFalse;
       const parts = node.children.map((child) => sql`(${compileNode(child, ctx)})`);
       return join(parts, node.type === 'and' ? ' AND ' : ' OR ');
     }
@@ -184,13 +192,13 @@ function compileNode(node: SearchNode, ctx: Context): SqlFragment {
 
 /**
  * A boolean SQL expression over the columns of the signal's scoped source that holds for the rows
- * the query matches (`TRUE` for an empty query). Every value is bound, never spliced.
+ * the query matches (always true for an empty query). Every value is bound, never spliced.
  */
 export function compileSearch(
   ast: SearchNode | null,
   target: SearchTarget,
   dialect: Dialect,
 ): SqlFragment {
-  if (ast === null) return raw('TRUE');
+  if (ast === null) return alwaysTrue;
   return compileNode(ast, { target, dialect });
 }

@@ -2,6 +2,8 @@ import { AppError, badRequest } from '../../errors.js';
 import { ident, join, raw, sql, type SqlFragment } from '../../store/sql.js';
 import type { ScopedSources, TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
 import type { TenantId } from '../../tenant.js';
+import { clickHouseSelect } from './clickhouse-sql.js';
+import { serializeSql } from './parse-sql.js';
 import { validateSerializedSql, PHAROS_TABLES } from './validate-sql.js';
 
 /**
@@ -15,7 +17,11 @@ import { validateSerializedSql, PHAROS_TABLES } from './validate-sql.js';
  *   SELECT * FROM (<validated query>) AS _user(c0, c1, ...) LIMIT <maxRows + 1>
  *
  * The scoped sources expose no `tenant` column; a query cannot name another table.
- * ClickHouse will need a parser of its own for this step (it has no statement serializer).
+ *
+ * On ClickHouse the same text is parsed by an in-process DuckDB (parse-sql.ts) and validated by
+ * the same rules; the ClickHouse SQL is then written from that tree (clickhouse-sql.ts) with the
+ * caller's scoped sources in place of the tables, and run with ClickHouse's own walls
+ * (`readonly`, result-row and memory caps, `max_execution_time`).
  */
 
 export interface SqlColumn {
@@ -89,10 +95,7 @@ export async function canonicalSelect(
   tenant: TenantId,
   text: string,
 ): Promise<string> {
-  if (text.length > MAX_SQL_LENGTH) {
-    throw badRequest(`SQL refused: longer than ${MAX_SQL_LENGTH} characters`);
-  }
-  if (text.trim() === '') throw badRequest('SQL refused: the query is empty');
+  checkLength(text);
   const parsed = await store.query(
     tenant,
     null,
@@ -108,6 +111,57 @@ export async function canonicalSelect(
   return firstString(canonical, 'text');
 }
 
+function checkLength(text: string): void {
+  if (text.length > MAX_SQL_LENGTH) {
+    throw badRequest(`SQL refused: longer than ${MAX_SQL_LENGTH} characters`);
+  }
+  if (text.trim() === '') throw badRequest('SQL refused: the query is empty');
+}
+
+async function runClickHouseSql(
+  store: TelemetryStore,
+  tenant: TenantId,
+  text: string,
+  range: TimeRange,
+  limits: SqlLimits,
+): Promise<SqlResult> {
+  const started = performance.now();
+  checkLength(text);
+  const statement = validateSerializedSql(await serializeSql(text));
+  let columns: SqlColumn[] = [];
+  try {
+    const rows = await store.query(
+      tenant,
+      range,
+      (s) => sql`SELECT * FROM (${clickHouseSelect(statement, s)}) LIMIT ${limits.maxRows + 1}`,
+      {
+        timeoutMs: limits.timeoutMs,
+        guarded: { maxRows: limits.maxRows },
+        onColumns: (c) => {
+          columns = c;
+        },
+      },
+    );
+    const truncated = rows.length > limits.maxRows;
+    const kept = truncated ? rows.slice(0, limits.maxRows) : rows;
+    return {
+      columns,
+      rows: kept.map((row) => columns.map((c) => toJsonValue(row[c.name]))),
+      stats: {
+        rowCount: kept.length,
+        truncated,
+        elapsedMs: Math.round(performance.now() - started),
+      },
+    };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'deadline_exceeded') {
+      throw timeoutError(limits.timeoutMs, error);
+    }
+    if (error instanceof AppError) throw error;
+    throw badRequest(`SQL error: ${sqlErrorMessage(error)}`, error);
+  }
+}
+
 export async function runSql(
   store: TelemetryStore,
   tenant: TenantId,
@@ -115,6 +169,9 @@ export async function runSql(
   range: TimeRange,
   limits: SqlLimits = DEFAULT_SQL_LIMITS,
 ): Promise<SqlResult> {
+  if (store.dialect.name === 'clickhouse') {
+    return runClickHouseSql(store, tenant, text, range, limits);
+  }
   const started = performance.now();
   // Each statement gets what is left of the budget; the store interrupts it in DuckDB when it
   // runs out, so a runaway query does not keep a connection busy.

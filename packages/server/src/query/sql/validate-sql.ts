@@ -38,7 +38,7 @@ const EXPRESSION_CLASSES = new Set([
   'POSITIONAL_REFERENCE',
 ]);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -151,8 +151,11 @@ class Validator {
   }
 }
 
-/** The parser's answer for a statement text, validated; throws a 400 naming the problem. */
-export function validateSerializedSql(serialized: string): void {
+/**
+ * The parser's answer for a statement text, validated; throws a 400 naming the problem. Returns
+ * the one statement's tree.
+ */
+export function validateSerializedSql(serialized: string): Json {
   let parsed: Json;
   try {
     parsed = JSON.parse(serialized) as Json;
@@ -172,4 +175,5 @@ export function validateSerializedSql(serialized: string): void {
     refuse('exactly one statement is allowed');
   }
   new Validator().run(statements[0]!);
+  return statements[0]!;
 }
