@@ -197,7 +197,7 @@ async function startServer(dataDir: string): Promise<Server> {
     },
   );
   const httpUrl = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; http?: string };
       if (entry.msg === 'pharos started') resolve(entry.http!);
     });

@@ -95,7 +95,7 @@ describe.each([
     // The same commit wrote the Prometheus model (docs/adr/0004-metrics-model.md).
     const name = `grpc_calls_${label}_total`.replace(/[^a-zA-Z0-9_:]+/g, '_');
     const series = await pharos.getJson<{ data: Record<string, string>[] }>(
-      `/prometheus/api/v1/series?${new URLSearchParams([['match[]', name]])}`,
+      `/prometheus/api/v1/series?${new URLSearchParams([['match[]', name]]).toString()}`,
     );
     expect(series.data).toEqual([
       { __name__: name, job: serviceName, k: 'v', otel_scope_name: 'grpc-test' },

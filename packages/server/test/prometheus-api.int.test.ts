@@ -149,7 +149,7 @@ describe('Prometheus HTTP API (as Grafana calls it)', () => {
       ['start', new Date(NOW - 3 * 86_400_000).toISOString()],
       ['end', new Date(NOW - 2 * 86_400_000).toISOString()],
     ]);
-    expect(await json(await fetch(`${api}/series?${early}`))).toEqual({
+    expect(await json(await fetch(`${api}/series?${early.toString()}`))).toEqual({
       status: 200,
       body: { status: 'success', data: [] },
     });
@@ -162,7 +162,7 @@ describe('Prometheus HTTP API (as Grafana calls it)', () => {
           ['match[]', 'rw_requests_total'],
           ['start', start],
           ['end', end],
-        ])}`,
+        ]).toString()}`,
       ),
     );
     expect(labels.body).toEqual({ status: 'success', data: ['__name__', 'code', 'service'] });
@@ -178,7 +178,7 @@ describe('Prometheus HTTP API (as Grafana calls it)', () => {
     );
     const codes = await json(
       await fetch(
-        `${api}/label/code/values?${new URLSearchParams([['match[]', '{service="cart"}']])}`,
+        `${api}/label/code/values?${new URLSearchParams([['match[]', '{service="cart"}']]).toString()}`,
       ),
     );
     expect(codes.body).toEqual({ status: 'success', data: ['200', '500'] });
@@ -299,7 +299,7 @@ describe('OTLP metrics in the Prometheus model', () => {
     expect([...counter!.values]).toEqual([2, 5]);
     const targetInfo = await json(
       await fetch(
-        `${api}/series?${new URLSearchParams([['match[]', 'target_info{job="billing"}']])}`,
+        `${api}/series?${new URLSearchParams([['match[]', 'target_info{job="billing"}']]).toString()}`,
       ),
     );
     expect(targetInfo.body.data).toEqual([

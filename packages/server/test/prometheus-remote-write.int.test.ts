@@ -74,7 +74,9 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: num
 describe('remote write from a real Prometheus', () => {
   it('receives the scraped series, their samples and metadata', async () => {
     const series = await eventually(async () => {
-      const { data } = await api(`/series?${new URLSearchParams([['match[]', '{job="pharos"}']])}`);
+      const { data } = await api(
+        `/series?${new URLSearchParams([['match[]', '{job="pharos"}']]).toString()}`,
+      );
       const list = data as Record<string, string>[];
       const names = new Set(list.map((s) => s.__name__));
       return names.has('up') && names.has('process_cpu_seconds_total') ? list : undefined;
