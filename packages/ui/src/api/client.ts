@@ -120,7 +120,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       signal: options.signal ?? null,
     });
   let response = await send();
-  if (response.status === 401 && !path.startsWith('/api/v1/auth/') && (await refreshSession())) {
+  // An expired access cookie is renewed once from the refresh cookie (not for the sign-in
+  // routes themselves, whose 401 means wrong credentials).
+  const renewable = !path.startsWith('/api/v1/auth/') || path === '/api/v1/auth/me';
+  if (response.status === 401 && renewable && (await refreshSession())) {
     response = await send();
   }
   if (!response.ok) {

@@ -84,6 +84,7 @@ export function LogList({ logs, onFilter, onEndReached, footer, testId, classNam
                   {formatTime(nsToMs(log.timeUnixNano))}
                 </span>
                 <span
+                  data-testid="log-severity"
                   className="w-11 shrink-0 font-mono text-[11px] font-semibold uppercase"
                   style={{ color }}
                   title={log.severityText}
