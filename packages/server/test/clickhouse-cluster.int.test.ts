@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -22,29 +23,46 @@ import { startPharosProcess, type PharosProcess } from './helpers/pharos-process
 const scripts = path.join(import.meta.dirname, '../../../scripts');
 const CLUSTER = 'pharos_test';
 const DATABASE = 'pharos_cluster';
-const SHARDS = [
-  { http: 18131, tcp: 19131, dir: '/tmp/pharos-test-ch-shard1' },
-  { http: 18132, tcp: 19132, dir: '/tmp/pharos-test-ch-shard2' },
-];
+interface Shard {
+  http: number;
+  tcp: number;
+  dir: string;
+}
+/** Filled in beforeAll: free ports and fresh directories of this run's own. */
+const SHARDS: Shard[] = [];
 const SPANS_PER_REQUEST = 20;
 const traceIdOf = (request: number) => (request + 1).toString(16).padStart(32, '0');
 
-const clusterXml = `<${CLUSTER}>${SHARDS.map(
-  (s) =>
-    `<shard><replica><host>127.0.0.1</host><port>${s.tcp}</port><user>${CLICKHOUSE_USER}</user><password>${CLICKHOUSE_PASSWORD}</password></replica></shard>`,
-).join('')}</${CLUSTER}>`;
+const clusterXml = () =>
+  `<${CLUSTER}>${SHARDS.map(
+    (s) =>
+      `<shard><replica><host>127.0.0.1</host><port>${s.tcp}</port><user>${CLICKHOUSE_USER}</user><password>${CLICKHOUSE_PASSWORD}</password></replica></shard>`,
+  ).join('')}</${CLUSTER}>`;
 
-function shardEnv(shard: (typeof SHARDS)[number]) {
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+function shardEnv(shard: Shard) {
   return {
     ...process.env,
     PHAROS_TEST_CH_DIR: shard.dir,
     PHAROS_TEST_CH_HTTP_PORT: String(shard.http),
     PHAROS_TEST_CH_TCP_PORT: String(shard.tcp),
-    PHAROS_TEST_CH_CLUSTERS: clusterXml,
+    PHAROS_TEST_CH_CLUSTERS: clusterXml(),
   };
 }
 
-const urls = SHARDS.map((s) => `http://127.0.0.1:${s.http}`);
+const urls: string[] = [];
 
 async function onShard(url: string, query: string): Promise<Record<string, unknown>[]> {
   const client = createClient({ url, username: CLICKHOUSE_USER, password: CLICKHOUSE_PASSWORD });
@@ -107,6 +125,14 @@ describeWithClickHouse('scale-out: two ClickHouse shards, two Pharos nodes', () 
   }
 
   beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      SHARDS.push({
+        http: await freePort(),
+        tcp: await freePort(),
+        dir: fs.mkdtempSync(path.join(os.tmpdir(), `pharos-test-ch-shard${i + 1}-`)),
+      });
+    }
+    urls.push(...SHARDS.map((s) => `http://127.0.0.1:${s.http}`));
     for (const shard of SHARDS) {
       execFileSync(path.join(scripts, 'start-clickhouse.sh'), {
         env: shardEnv(shard),

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -12,6 +14,20 @@ declare module 'vitest' {
 
 const scripts = path.join(import.meta.dirname, '../../../../scripts');
 
+/** A port free right now on loopback (the server started next binds it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
 function clickHouseInstalled(): boolean {
   return ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'].some((p) =>
     fs.existsSync(p),
@@ -23,7 +39,7 @@ function clickHouseInstalled(): boolean {
  * installed, and always in CI (where the script installs it when missing, so the suites cannot
  * silently skip); hand its URL to the tests and stop it afterwards.
  */
-export default function setup(project: TestProject): (() => void) | undefined {
+export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   const ci = process.env.CI === 'true';
   if (!ci && !clickHouseInstalled()) {
     console.warn(
@@ -32,12 +48,21 @@ export default function setup(project: TestProject): (() => void) | undefined {
     project.provide('clickhouseUrl', '');
     return undefined;
   }
+  // A directory and ports of this run's own, so that test runs of several checkouts on one
+  // machine never stop each other's server.
+  const env = {
+    ...process.env,
+    PHAROS_TEST_CH_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-test-clickhouse-')),
+    PHAROS_TEST_CH_HTTP_PORT: String(await freePort()),
+    PHAROS_TEST_CH_TCP_PORT: String(await freePort()),
+  };
   const url = execFileSync(path.join(scripts, 'start-clickhouse.sh'), {
     encoding: 'utf8',
+    env,
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
   project.provide('clickhouseUrl', url);
   return () => {
-    execFileSync(path.join(scripts, 'stop-clickhouse.sh'), { stdio: 'inherit' });
+    execFileSync(path.join(scripts, 'stop-clickhouse.sh'), { env, stdio: 'inherit' });
   };
 }

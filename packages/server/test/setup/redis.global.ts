@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -10,6 +13,20 @@ declare module 'vitest' {
 }
 
 const scripts = path.join(import.meta.dirname, '../../../../scripts');
+
+/** A port free right now on loopback (the server started next binds it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
 
 function redisInstalled(): boolean {
   try {
@@ -24,18 +41,25 @@ function redisInstalled(): boolean {
  * Start the test Redis (scripts/start-redis.sh) whenever redis-server is installed, and always in
  * CI (where the script installs it when missing); hand its URL to the tests, stop it afterwards.
  */
-export default function setup(project: TestProject): (() => void) | undefined {
+export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   if (process.env.CI !== 'true' && !redisInstalled()) {
     console.warn('redis-server is not installed: the Redis suites are skipped');
     project.provide('redisUrl', '');
     return undefined;
   }
+  // A directory and port of this run's own (see clickhouse.global.ts).
+  const env = {
+    ...process.env,
+    PHAROS_TEST_REDIS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-test-redis-')),
+    PHAROS_TEST_REDIS_PORT: String(await freePort()),
+  };
   const url = execFileSync(path.join(scripts, 'start-redis.sh'), {
     encoding: 'utf8',
+    env,
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
   project.provide('redisUrl', url);
   return () => {
-    execFileSync(path.join(scripts, 'stop-redis.sh'), { stdio: 'inherit' });
+    execFileSync(path.join(scripts, 'stop-redis.sh'), { env, stdio: 'inherit' });
   };
 }
