@@ -24,10 +24,13 @@ export function uiDistDir(): string | null {
 /** Paths that belong to the APIs: never answered with the UI's index.html. */
 const API_PATH = /^(?:api|prometheus|v1)(?:\/|$)/;
 
+/** The JSON 404 of the API the path belongs to (Prometheus' envelope under /prometheus). */
 function notFound(reply: FastifyReply, url: string) {
-  return reply.status(404).send({
-    error: { code: 'not_found', message: `no route for GET ${url.split('?')[0]}` },
-  });
+  const message = `no route for GET ${url.split('?')[0]}`;
+  if (url.startsWith('/prometheus/')) {
+    return reply.status(404).send({ status: 'error', errorType: 'not_found', error: message });
+  }
+  return reply.status(404).send({ error: { code: 'not_found', message } });
 }
 
 /**
