@@ -132,10 +132,10 @@ describe('DuckDbTelemetryStore block index', () => {
     try {
       const tenant = parseTenantId('default');
       const start = BigInt(Math.floor(Date.now() / 86_400_000) - 1) * NS_PER_DAY;
-      // 60,000 records in one day: several blocks of BLOCK_ROWS rows; the rare word in two records.
-      const rows = Array.from({ length: 60_000 }, (_, i) => ({
+      // 140,000 records in one day: several blocks; the rare word in two records.
+      const rows = Array.from({ length: 140_000 }, (_, i) => ({
         timeUnixNano: start + BigInt(i) * 1_000_000n,
-        body: `GET /orders/${i % 500} answered ${200 + (i % 3)}${i === 17 || i === 59_000 ? ' Quasar7731 seen' : ''}`,
+        body: `GET /orders/${i % 500} answered ${200 + (i % 3)}${i === 17 || i === 139_000 ? ' Quasar7731 seen' : ''}`,
         serviceName: 'api',
       }));
       await store.write([{ tenant, logs: logBatchFromRows(rows) }]);
@@ -169,12 +169,12 @@ describe('DuckDbTelemetryStore block index', () => {
         });
       const [narrowed] = await countAll(['quasar7731']);
       expect(Number(narrowed?.n)).toBeGreaterThan(2);
-      expect(Number(narrowed?.n)).toBeLessThanOrEqual(2 * BLOCK_ROWS + 1);
+      expect(Number(narrowed?.n)).toBeLessThanOrEqual(2 * BLOCK_ROWS.logs! + 1);
       const [none] = await countAll(['no-such-word-zq']);
       expect(Number(none?.n)).toBe(1);
       // Short or non-ASCII hints cannot be used: everything is read.
       const [all] = await countAll(['GE', 'café']);
-      expect(Number(all?.n)).toBe(60_001);
+      expect(Number(all?.n)).toBe(140_001);
       // Reopened, with a second part merged into the first, the index still answers the same.
       await store.close();
       const reopened = await DuckDbTelemetryStore.open({ dataDir: dir, compactMinParts: 2 });
@@ -206,7 +206,7 @@ describe('DuckDbTelemetryStore block index', () => {
           (s) => sql`SELECT count(*) AS n FROM ${s.logs}`,
           { hints: { logBodyContains: ['quasar7731'] } },
         );
-        expect(Number(merged?.n)).toBeLessThan(60_000);
+        expect(Number(merged?.n)).toBeLessThan(140_000);
       } finally {
         await reopened.close();
       }
@@ -222,9 +222,9 @@ describe('DuckDbTelemetryStore block index', () => {
       const tenant = parseTenantId('default');
       const start = BigInt(Math.floor(Date.now() / 86_400_000) - 1) * NS_PER_DAY;
       const traceId = (n: number) => n.toString(16).padStart(32, '0');
-      // 50,000 spans of 10,000 traces, five consecutive spans each (4 blocks, whether sorted by
-      // trace id or by time); a log record for every span.
-      const spans = Array.from({ length: 50_000 }, (_, i) => ({
+      // 150,000 spans of 30,000 traces, five consecutive spans each (several blocks, whether sorted
+      // by trace id or by time); a log record for every span.
+      const spans = Array.from({ length: 150_000 }, (_, i) => ({
         traceId: traceId(Math.floor(i / 5) + 1),
         spanId: (i + 1).toString(16).padStart(16, '0'),
         name: 'GET /',
@@ -244,7 +244,7 @@ describe('DuckDbTelemetryStore block index', () => {
       ]);
       await store.maintain({ sealAll: true });
       const range = { fromNs: start, toNs: start + NS_PER_DAY };
-      const wanted = [traceId(42), traceId(9_999)];
+      const wanted = [traceId(42), traceId(29_999)];
       for (const signal of ['spans', 'logs'] as const) {
         const select = (hinted: boolean) =>
           store.query(
@@ -258,7 +258,7 @@ describe('DuckDbTelemetryStore block index', () => {
         expect(expected).toHaveLength(10);
         expect(await select(true)).toEqual(expected);
         // Told (untruthfully) that every row belongs to the wanted traces, a count of all rows
-        // sees only the blocks that may hold them: at most 2 blocks of BLOCK_ROWS rows.
+        // sees only the blocks that may hold them: at most 2 blocks.
         const [narrowed] = await store.query(
           tenant,
           range,
@@ -266,7 +266,7 @@ describe('DuckDbTelemetryStore block index', () => {
           { hints: { traceIds: wanted } },
         );
         expect(Number(narrowed?.n), signal).toBeGreaterThanOrEqual(10);
-        expect(Number(narrowed?.n), signal).toBeLessThanOrEqual(2 * BLOCK_ROWS);
+        expect(Number(narrowed?.n), signal).toBeLessThanOrEqual(2 * BLOCK_ROWS[signal]!);
       }
     } finally {
       await store.close();

@@ -164,7 +164,7 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
-/** Memory for decoded block summaries (block-index.ts): about 6–16 KiB per 8k-row block. */
+/** Memory for decoded block summaries (block-index.ts): a few KiB per block. */
 const BLOCK_INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** A sealed part about to enter the catalog. */
@@ -666,8 +666,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     );
     // Span and log parts carry their block numbers; blocks are row groups (block-index.ts).
     const indexed = hasBlocks(signal);
-    const sorted = indexed ? withBlockNumbers(select, order) : sql`${select} ORDER BY ${order}`;
-    const rowGroup = indexed ? BLOCK_ROWS : SEAL_ROW_GROUP_SIZE[signal];
+    const sorted = indexed
+      ? withBlockNumbers(signal, select, order)
+      : sql`${select} ORDER BY ${order}`;
+    const rowGroup = BLOCK_ROWS[signal] ?? SEAL_ROW_GROUP_SIZE[signal];
     await this.exec(
       this.maintenance,
       sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))}${raw(PARQUET_EXTRA[signal])})`,
