@@ -1,31 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort, startScriptServer } from './script-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** HTTP URL of the test ClickHouse, or '' when the ClickHouse suites are skipped. */
     clickhouseUrl: string;
   }
-}
-
-const scripts = path.join(import.meta.dirname, '../../../../scripts');
-
-/** A port free right now on loopback (the server started next binds it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
 }
 
 function clickHouseInstalled(): boolean {
@@ -56,13 +39,7 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     PHAROS_TEST_CH_HTTP_PORT: String(await freePort()),
     PHAROS_TEST_CH_TCP_PORT: String(await freePort()),
   };
-  const url = execFileSync(path.join(scripts, 'start-clickhouse.sh'), {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-  project.provide('clickhouseUrl', url);
-  return () => {
-    execFileSync(path.join(scripts, 'stop-clickhouse.sh'), { env, stdio: 'inherit' });
-  };
+  const server = startScriptServer('clickhouse', env);
+  project.provide('clickhouseUrl', server.url);
+  return server.stop;
 }

@@ -1,31 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort, startScriptServer } from './script-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** URL of the test Redis, or '' when the Redis suites are skipped. */
     redisUrl: string;
   }
-}
-
-const scripts = path.join(import.meta.dirname, '../../../../scripts');
-
-/** A port free right now on loopback (the server started next binds it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
 }
 
 function redisInstalled(): boolean {
@@ -53,13 +37,7 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     PHAROS_TEST_REDIS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-test-redis-')),
     PHAROS_TEST_REDIS_PORT: String(await freePort()),
   };
-  const url = execFileSync(path.join(scripts, 'start-redis.sh'), {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-  project.provide('redisUrl', url);
-  return () => {
-    execFileSync(path.join(scripts, 'stop-redis.sh'), { env, stdio: 'inherit' });
-  };
+  const server = startScriptServer('redis', env);
+  project.provide('redisUrl', server.url);
+  return server.stop;
 }
