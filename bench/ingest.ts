@@ -21,11 +21,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { Client, credentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { ITEMS_PER_REQUEST, logRequest, metricRequest, spanRequest } from './ingest/payloads.js';
+import { spawnPharos } from './pharos-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -112,66 +112,15 @@ async function startServer(backend: string): Promise<Server> {
         PHAROS_CLICKHOUSE_DATABASE: database,
       }
     : {};
-  const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
-  const child = spawn(
-    process.execPath,
-    [
-      // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      bin,
-      'start',
-      ...['--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
-      ...['--data-dir', dataDir],
-    ],
-    {
-      env: {
-        ...process.env,
-        PHAROS_LOG_LEVEL: 'info',
-        PHAROS_BANNER: 'false',
-        PHAROS_AUTH: 'off',
-        ...backendEnv,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const started = await new Promise<{ otlpHttp: string; otlpGrpcPort: number }>(
-    (resolve, reject) => {
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        const entry = JSON.parse(line) as {
-          msg?: string;
-          otlpHttp?: string;
-          otlpGrpcPort?: number;
-        };
-        if (entry.msg === 'pharos started') {
-          resolve({ otlpHttp: entry.otlpHttp!, otlpGrpcPort: entry.otlpGrpcPort! });
-        }
-      });
-      child.once('exit', (code) => {
-        reject(new Error(`server exited ${code}`));
-      });
-    },
-  );
-  let peakKb = 0;
-  const timer = setInterval(() => {
-    try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
-    } catch {
-      // the server is gone; the last reading stands
-    }
-  }, 250);
+  const server = await spawnPharos(dataDir, backendEnv);
   return {
-    child,
-    otlpHttp: started.otlpHttp,
-    grpcPort: started.otlpGrpcPort,
+    child: server.child,
+    otlpHttp: server.otlpHttpUrl,
+    grpcPort: server.otlpGrpcPort,
     dataDir,
     database,
-    peakRssMiB: () => Math.round(peakKb / 1024),
-    async stop() {
-      clearInterval(timer);
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
+    peakRssMiB: server.peakRssMiB,
+    stop: server.stop,
   };
 }
 

@@ -16,13 +16,13 @@
  *
  * Prints a human summary on stderr and one JSON line on stdout.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { compressSync } from 'snappy';
+import { spawnPharos, type BenchPharos } from './pharos-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -167,63 +167,10 @@ function varintSize(value: number): number {
 
 // ---------------------------------------------------------------- the server
 
-interface Server {
-  child: ChildProcess;
-  httpUrl: string;
-  peakRssMiB: () => number;
-  stop: () => Promise<void>;
-}
-
-async function startServer(dataDir: string): Promise<Server> {
-  const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      bin,
-      'start',
-      ...['--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
-      ...['--data-dir', dataDir],
-    ],
-    {
-      env: {
-        ...process.env,
-        PHAROS_LOG_LEVEL: 'info',
-        PHAROS_BANNER: 'false',
-        PHAROS_AUTH: 'off',
-        PHAROS_STORAGE_SEAL_MAX_ROWS: process.env.PHAROS_STORAGE_SEAL_MAX_ROWS ?? '2000000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const httpUrl = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; http?: string };
-      if (entry.msg === 'pharos started') resolve(entry.http!);
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`server exited ${code}`));
-    });
+async function startServer(dataDir: string): Promise<BenchPharos> {
+  return spawnPharos(dataDir, {
+    PHAROS_STORAGE_SEAL_MAX_ROWS: process.env.PHAROS_STORAGE_SEAL_MAX_ROWS ?? '2000000',
   });
-  let peakKb = 0;
-  const timer = setInterval(() => {
-    try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
-    } catch {
-      // gone; the last reading stands
-    }
-  }, 250);
-  return {
-    child,
-    httpUrl,
-    peakRssMiB: () => Math.round(peakKb / 1024),
-    async stop() {
-      clearInterval(timer);
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
 }
 
 function directorySize(root: string): number {

@@ -1,0 +1,88 @@
+/**
+ * A real `pharos start` for the benchmarks: ephemeral ports, authentication off, the server's
+ * own JSON log on stdout (read for its listening addresses), and its peak RSS sampled from /proc.
+ * `BENCH_NODE_ARGS` passes flags to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export interface BenchPharos {
+  child: ChildProcess;
+  httpUrl: string;
+  otlpHttpUrl: string;
+  otlpGrpcPort: number;
+  peakRssMiB: () => number;
+  stop: () => Promise<void>;
+}
+
+export async function spawnPharos(
+  dataDir: string,
+  env: Record<string, string | undefined> = {},
+): Promise<BenchPharos> {
+  const bin = path.join(import.meta.dirname, '../packages/server/bin/pharos.js');
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      bin,
+      'start',
+      ...['--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
+      ...['--data-dir', dataDir],
+    ],
+    {
+      env: {
+        ...process.env,
+        PHAROS_LOG_LEVEL: 'info',
+        PHAROS_BANNER: 'false',
+        PHAROS_AUTH: 'off',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const started = await new Promise<{ http: string; otlpHttp: string; otlpGrpcPort: number }>(
+    (resolve, reject) => {
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          http?: string;
+          otlpHttp?: string;
+          otlpGrpcPort?: number;
+        };
+        if (entry.msg === 'pharos started') {
+          resolve({
+            http: entry.http!,
+            otlpHttp: entry.otlpHttp!,
+            otlpGrpcPort: entry.otlpGrpcPort!,
+          });
+        }
+      });
+      child.once('exit', (code) => {
+        reject(new Error(`server exited ${code}`));
+      });
+    },
+  );
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
+    } catch {
+      // the server is gone; the last reading stands
+    }
+  }, 250);
+  return {
+    child,
+    httpUrl: started.http,
+    otlpHttpUrl: started.otlpHttp,
+    otlpGrpcPort: started.otlpGrpcPort,
+    peakRssMiB: () => Math.round(peakKb / 1024),
+    async stop() {
+      clearInterval(timer);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
