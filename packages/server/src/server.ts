@@ -3,12 +3,20 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
 import { grpcTenantOf } from './auth/grpc-tenant.js';
+import { RedisAuthInvalidations } from './auth/redis-auth-invalidations.js';
 import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
+import {
+  LocalLocks,
+  PostgresAdvisoryLocks,
+  type SingletonLocks,
+} from './cluster/singleton-locks.js';
 import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
 import { registeredRoutes, type RouteEntry } from './http/auth-hook.js';
 import { GroupCommitter } from './ingest/group-committer.js';
+import { LocalLimitStore, RedisLimitStore } from './limits/limit-store.js';
+import { TenantLimiter, tenantLimitsOf } from './limits/tenant-limiter.js';
 import type { MetaStore } from './meta/meta-store.js';
 import { openMetaStore } from './meta/open-meta-store.js';
 import { PharosMetrics } from './selfmon/pharos-metrics.js';
@@ -28,8 +36,8 @@ export interface RunningPharos {
   auth: AuthService | null;
   /** Every HTTP route with its access policy, per listener. */
   routes: { main: readonly RouteEntry[]; otlp: readonly RouteEntry[] };
-  /** Port of the OTLP/gRPC listener. */
-  otlpGrpcPort: number;
+  /** Port of the OTLP/gRPC listener; null on a query node. */
+  otlpGrpcPort: number | null;
   /** Stop accepting, commit what was accepted, close storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -43,7 +51,7 @@ function urlOf(app: FastifyInstance, config: Config): string {
 }
 
 /** The metadata store and authentication, or nulls with authentication off. */
-async function startAuth(config: Config, logger: Logger) {
+async function startAuth(config: Config, logger: Logger, redis: Redis | null) {
   if (!config.auth) {
     const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
     if (!loopback) {
@@ -52,25 +60,29 @@ async function startAuth(config: Config, logger: Logger) {
         'AUTHENTICATION IS OFF and Pharos listens beyond this machine: anyone who can reach it can read and write all data',
       );
     }
-    return { meta: null, auth: null, redis: null };
+    return { meta: null, auth: null, invalidations: null };
   }
   const meta = await openMetaStore({
     dataDir: config.dataDir,
     postgresUrl: config.meta.postgresUrl,
     logger: logger.child({ component: 'meta' }),
   });
-  // With redis.url, log-in throttling is shared by every node; without, each node counts alone.
-  const redis =
-    config.redis.url === undefined
-      ? null
-      : new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  let invalidations: RedisAuthInvalidations | null = null;
   try {
     const auth = await AuthService.create(
       meta,
       config.session,
       logger.child({ component: 'auth' }),
+      // With Redis, log-in throttling is shared by every node; without, each node counts alone.
       redis ? new RedisLoginThrottle(redis) : undefined,
     );
+    if (redis) {
+      invalidations = await RedisAuthInvalidations.connect(
+        redis,
+        auth,
+        logger.child({ component: 'auth' }),
+      );
+    }
     await auth.bootstrap({
       adminEmail: config.admin.email,
       adminPassword: config.admin.password,
@@ -79,10 +91,10 @@ async function startAuth(config: Config, logger: Logger) {
     if ((await meta.countUsers()) === 0) {
       logger.info('no users yet: open the UI (or POST /api/v1/auth/setup) to create the owner');
     }
-    return { meta, auth, redis };
+    return { meta, auth, invalidations };
   } catch (error) {
+    await invalidations?.close();
     await meta.close();
-    await redis?.quit();
     throw error;
   }
 }
@@ -109,14 +121,46 @@ async function openTelemetryStore(config: Config, logger: Logger): Promise<Telem
   });
 }
 
+/** Redis shared by the nodes (`redis.url`), or null. */
+function connectRedis(config: Config): Redis | null {
+  if (config.redis.url === undefined) return null;
+  return new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+}
+
+/** Singleton jobs: through PostgreSQL advisory locks when nodes share one, else this node runs them. */
+function singletonLocks(config: Config, logger: Logger): SingletonLocks {
+  const postgresUrl = config.meta.postgresUrl;
+  if (config.clickhouse.url === undefined || postgresUrl === undefined) {
+    if (config.clickhouse.url !== undefined) {
+      logger.warn(
+        'ClickHouse without PostgreSQL (meta.postgresUrl): if several nodes share this ClickHouse, each runs storage maintenance itself',
+      );
+    }
+    return new LocalLocks();
+  }
+  return new PostgresAdvisoryLocks(postgresUrl, logger.child({ component: 'singletons' }));
+}
+
 export async function startPharos(config: Config, logger: Logger): Promise<RunningPharos> {
-  const { meta, auth, redis } = await startAuth(config, logger);
+  const redis = connectRedis(config);
+  const locks = singletonLocks(config, logger);
+  let auth: Awaited<ReturnType<typeof startAuth>>;
+  try {
+    auth = await startAuth(config, logger, redis);
+  } catch (error) {
+    await locks.close();
+    redis?.disconnect();
+    throw error;
+  }
+  const { meta, invalidations } = auth;
   let store: TelemetryStore;
   try {
     store = await openTelemetryStore(config, logger.child({ component: 'store' }));
   } catch (error) {
+    await invalidations?.close();
     await meta?.close();
-    await redis?.quit();
+    await locks.close();
+    redis?.disconnect();
     throw error;
   }
   const committer = new GroupCommitter(store, {
@@ -127,7 +171,18 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       metrics.recordCommit(items, seconds, ok);
     },
   });
-  const metrics = new PharosMetrics(() => committer.stats);
+  const metrics = new PharosMetrics(
+    () => committer.stats,
+    () => locks.held(),
+  );
+  const limiter = new TenantLimiter(
+    tenantLimitsOf(config),
+    redis ? new RedisLimitStore(redis) : new LocalLimitStore(),
+    logger.child({ component: 'limits' }),
+    (kind) => {
+      metrics.limitRefusals.inc({ limit: kind });
+    },
+  );
   const prometheus = PrometheusIngest.fromConfig(config);
   let ready = false;
   const deps: AppDeps = {
@@ -136,37 +191,53 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     committer,
     logger,
     metrics,
-    auth,
+    auth: auth.auth,
     prometheus,
+    limiter,
     isReady: () => ready,
   };
+  const ingests = config.role !== 'query';
 
   const apps: FastifyInstance[] = [];
   const routes: RunningPharos['routes'] = { main: [], otlp: [] };
   let grpc: RunningGrpcServer | undefined;
+  const closeAll = async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await grpc?.close();
+    await committer.drain();
+  };
+  const release = async () => {
+    await store.close();
+    await invalidations?.close();
+    await meta?.close();
+    await locks.close();
+    await redis?.quit().catch(() => undefined);
+  };
   try {
     const main = await buildMainApp(deps);
     apps.push(main);
     routes.main = registeredRoutes(main);
     await main.listen({ host: config.host, port: config.httpPort });
     let otlpHttpUrl: string | null = null;
-    if (config.otlp.httpPort !== config.httpPort || config.httpPort === 0) {
+    if (ingests && (config.otlp.httpPort !== config.httpPort || config.httpPort === 0)) {
       const otlp = await buildOtlpApp(deps);
       apps.push(otlp);
       routes.otlp = registeredRoutes(otlp);
       await otlp.listen({ host: config.host, port: config.otlp.httpPort });
       otlpHttpUrl = urlOf(otlp, config);
     }
-    grpc = await startOtlpGrpcServer({
-      config,
-      committer,
-      logger,
-      metrics,
-      prometheus,
-      ...(auth ? { tenantOf: grpcTenantOf(auth) } : {}),
-    });
-    const grpcServer = grpc;
-    const maintenance = startMaintenance(store, committer, config, logger);
+    if (ingests) {
+      grpc = await startOtlpGrpcServer({
+        config,
+        committer,
+        logger,
+        metrics,
+        prometheus,
+        limiter,
+        ...(auth.auth ? { tenantOf: grpcTenantOf(auth.auth) } : {}),
+      });
+    }
+    const maintenance = startMaintenance(store, committer, locks, config, logger);
     ready = true;
 
     let closing: Promise<void> | undefined;
@@ -176,29 +247,23 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       httpUrl: urlOf(main, config),
       otlpHttpUrl,
       meta,
-      auth,
+      auth: auth.auth,
       routes,
-      otlpGrpcPort: grpcServer.port,
+      otlpGrpcPort: grpc?.port ?? null,
       close() {
         closing ??= (async () => {
           ready = false;
           maintenance.stop();
-          await Promise.all([...apps.map((app) => app.close()), grpcServer.close()]);
-          await committer.drain();
+          await closeAll();
           await maintenance.idle();
-          await store.close();
-          await meta?.close();
-          await redis?.quit();
+          await release();
         })();
         return closing;
       },
     };
   } catch (error) {
-    await Promise.all(apps.map((app) => app.close()));
-    await grpc?.close();
-    await store.close();
-    await meta?.close();
-    await redis?.quit();
+    await closeAll();
+    await release();
     throw error;
   }
 }
@@ -206,11 +271,13 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
 /**
  * Sealing, merging and retention: every `storage.sealIntervalSeconds`, or sooner once
  * `storage.sealMaxRows` rows have been committed since the last run (which bounds the hot
- * tables, and so memory and DuckDB's WAL, under sustained load). Never two runs at once.
+ * tables, and so memory and DuckDB's WAL, under sustained load). Never two runs at once, and on
+ * a shared store (ClickHouse) only on the node holding the `maintenance` singleton lock.
  */
 function startMaintenance(
   store: TelemetryStore,
   committer: GroupCommitter,
+  locks: SingletonLocks,
   config: Config,
   logger: Logger,
 ) {
@@ -234,11 +301,24 @@ function startMaintenance(
         running = undefined;
       });
   };
+  let checking = false;
   const timer = setInterval(() => {
-    if (running) return;
-    const due = Date.now() - lastRunAt >= config.storage.sealIntervalSeconds * 1000;
-    const full = committer.stats.committedItems - committedAtLastRun >= config.storage.sealMaxRows;
-    if (due || full) run();
+    if (running || checking) return;
+    checking = true;
+    locks
+      .hold('maintenance')
+      .then((held) => {
+        const due = Date.now() - lastRunAt >= config.storage.sealIntervalSeconds * 1000;
+        const full =
+          committer.stats.committedItems - committedAtLastRun >= config.storage.sealMaxRows;
+        if (held && (due || full)) run();
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'singleton lock check failed');
+      })
+      .finally(() => {
+        checking = false;
+      });
   }, 1000);
   timer.unref();
   return {

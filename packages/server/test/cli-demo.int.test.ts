@@ -70,7 +70,7 @@ describe('pharos start + pharos demo', () => {
 
   it('fills a running Pharos with 30 s of shop traffic that the API shows', async () => {
     server = await startServer();
-    const demo = await runDemo(server.otlpHttpUrl);
+    const demo = await runDemo(server.otlpHttpUrl!);
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stderr).toMatch(/traces \d+/); // progress lines
     expect(demo.stdout).toMatch(/Sent in/); // the summary

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { encodeExportTraceRequest } from '../src/otlp/encode.js';
 import {
   CLICKHOUSE_PASSWORD,
   CLICKHOUSE_USER,
   describeWithClickHouse,
 } from './helpers/clickhouse.js';
+import { traceRequest } from './helpers/otlp-requests.js';
 import { startPharosProcess, type PharosProcess } from './helpers/pharos-process.js';
 
 /**
@@ -79,26 +79,11 @@ async function onShard(url: string, query: string): Promise<Record<string, unkno
 }
 
 function requestBody(request: number): Uint8Array {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return encodeExportTraceRequest({
-    resourceSpans: [
-      {
-        resource: { attributes: { 'service.name': `svc-${request % 3}` } },
-        scopeSpans: [
-          {
-            scope: { name: 'cluster' },
-            spans: Array.from({ length: SPANS_PER_REQUEST }, (_, i) => ({
-              traceId: traceIdOf(request),
-              spanId: (request * 1000 + i + 1).toString(16).padStart(16, '0'),
-              name: `op-${i}`,
-              kind: 'server' as const,
-              startTimeUnixNano: now,
-              endTimeUnixNano: now + 1000n,
-            })),
-          },
-        ],
-      },
-    ],
+  return traceRequest({
+    service: `svc-${String(request % 3)}`,
+    traceId: traceIdOf(request),
+    count: SPANS_PER_REQUEST,
+    firstSpanId: request * 1000 + 1,
   });
 }
 
@@ -139,7 +124,7 @@ describeWithClickHouse('scale-out: two ClickHouse shards, two Pharos nodes', () 
         stdio: ['ignore', 'ignore', 'inherit'],
       });
     }
-    for (const url of urls) await onShard(url, `CREATE DATABASE IF NOT EXISTS ${DATABASE}`);
+    // The database does not exist yet: each node's store creates it on the shards it lists.
     await startNode(0);
     await startNode(1);
   });

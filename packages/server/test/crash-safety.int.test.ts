@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeExportTraceRequest } from '../src/otlp/encode.js';
 import type { ApiTrace } from '../src/query/traces.js';
+import { traceRequest } from './helpers/otlp-requests.js';
 import { startPharosProcess, type PharosProcess } from './helpers/pharos-process.js';
 
 /**
@@ -23,27 +23,12 @@ const SPANS_PER_REQUEST = 50;
 const traceIdOf = (request: number) => request.toString(16).padStart(32, '0');
 
 function requestBody(request: number): Uint8Array {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return encodeExportTraceRequest({
-    resourceSpans: [
-      {
-        resource: { attributes: { 'service.name': 'crash-test' } },
-        scopeSpans: [
-          {
-            scope: { name: 'crash' },
-            spans: Array.from({ length: SPANS_PER_REQUEST }, (_, i) => ({
-              traceId: traceIdOf(request),
-              spanId: (request * 1000 + i + 1).toString(16).padStart(16, '0'),
-              name: `op-${i}`,
-              kind: 'server' as const,
-              startTimeUnixNano: now,
-              endTimeUnixNano: now + 1000n,
-              attributes: { request: BigInt(request), i: BigInt(i) },
-            })),
-          },
-        ],
-      },
-    ],
+  return traceRequest({
+    service: 'crash-test',
+    traceId: traceIdOf(request),
+    count: SPANS_PER_REQUEST,
+    firstSpanId: request * 1000 + 1,
+    attributes: (i) => ({ request: BigInt(request), i: BigInt(i) }),
   });
 }
 

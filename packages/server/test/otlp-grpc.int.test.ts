@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
@@ -14,6 +14,7 @@ import { encodeExportTraceRequest } from '../src/otlp/encode.js';
 import type { ApiLogRecord } from '../src/query/logs.js';
 import type { ApiMetric } from '../src/query/metrics.js';
 import type { ApiTrace } from '../src/query/traces.js';
+import { grpcTraceExport } from './helpers/otlp-requests.js';
 import { startTestPharos, type TestPharos } from './helpers/pharos.js';
 
 let pharos: TestPharos;
@@ -104,21 +105,7 @@ describe.each([
 });
 
 describe('OTLP/gRPC errors and partial success', () => {
-  function exportRaw(body: Uint8Array): Promise<{ error: ServiceError | null; response?: Buffer }> {
-    const client = new Client(`127.0.0.1:${pharos.otlpGrpcPort}`, credentials.createInsecure());
-    return new Promise((resolve) => {
-      client.makeUnaryRequest(
-        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.from(body),
-        (error, response) => {
-          client.close();
-          resolve({ error, ...(response ? { response } : {}) });
-        },
-      );
-    });
-  }
+  const exportRaw = (body: Uint8Array) => grpcTraceExport(pharos.otlpGrpcPort!, body);
 
   it('answers INVALID_ARGUMENT with a message for a malformed message', async () => {
     const { error } = await exportRaw(Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x00]));

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { encodeExportTraceRequest } from '../src/otlp/encode.js';
 import type { ServiceSummary } from '../src/query/services.js';
+import { traceRequest } from './helpers/otlp-requests.js';
 import { startPharosProcess, type PharosProcess } from './helpers/pharos-process.js';
 
 /**
@@ -22,31 +22,17 @@ afterAll(() => {
 const SPANS = 512;
 
 function body(request: number): Uint8Array {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return encodeExportTraceRequest({
-    resourceSpans: [
-      {
-        resource: { attributes: { 'service.name': 'overload' } },
-        scopeSpans: [
-          {
-            scope: { name: 'o' },
-            spans: Array.from({ length: SPANS }, (_, i) => ({
-              traceId: request.toString(16).padStart(32, '0'),
-              spanId: (request * 1000 + i + 1).toString(16).padStart(16, '0'),
-              name: `op-${i % 10}`,
-              kind: 'server' as const,
-              startTimeUnixNano: now,
-              endTimeUnixNano: now + 1000n,
-              attributes: {
-                'http.route': `/r/${i % 10}`,
-                'user.id': `u-${i}`,
-                payload: 'x'.repeat(200),
-              },
-            })),
-          },
-        ],
-      },
-    ],
+  return traceRequest({
+    service: 'overload',
+    traceId: request.toString(16).padStart(32, '0'),
+    count: SPANS,
+    firstSpanId: request * 1000 + 1,
+    name: (i) => `op-${String(i % 10)}`,
+    attributes: (i) => ({
+      'http.route': `/r/${String(i % 10)}`,
+      'user.id': `u-${String(i)}`,
+      payload: 'x'.repeat(200),
+    }),
   });
 }
 

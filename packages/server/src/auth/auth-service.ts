@@ -30,6 +30,16 @@ export const unauthenticated = (message: string) => new AppError('unauthenticate
 export const permissionDenied = (message: string) =>
   new AppError('permission_denied', 403, message);
 
+/**
+ * A change that makes other nodes' cached authentication stale. Nodes share them through
+ * `AuthInvalidations` (Redis publish/subscribe) so that a revocation applies everywhere at once.
+ */
+export type AuthInvalidation =
+  | { kind: 'sessions'; ids: string[] }
+  | { kind: 'userSessions'; userId: string }
+  | { kind: 'apiKey'; id: string }
+  | { kind: 'memberships'; userId: string };
+
 interface CachedKey {
   key: ApiKey | null;
 }
@@ -42,7 +52,8 @@ interface CachedSession {
 /**
  * Sessions, API keys and log-in: everything that turns credentials into a `Caller`. Lookups go
  * through small bounded caches so that an authenticated request costs microseconds; revoking a
- * key or session clears it from this process' caches immediately (other nodes within
+ * key or session clears it from this process' caches immediately, and from other nodes' as soon
+ * as they hear of it (`onInvalidation`, Redis publish/subscribe; without Redis within
  * CACHE_TTL_MS).
  */
 export class AuthService {
@@ -53,6 +64,8 @@ export class AuthService {
     Array<{ org: TenantId; name: string; role: Role }>
   >(10_000, CACHE_TTL_MS);
   private readonly lastTouched = new Map<string, number>();
+  /** Tells the other nodes (set by `onInvalidation`). */
+  private broadcast: (change: AuthInvalidation) => void = () => undefined;
   /** Live keys by hash, for callers that cannot wait (gRPC's synchronous tenant hook). */
 
   private constructor(
@@ -137,10 +150,36 @@ export class AuthService {
 
   async revokeApiKey(org: TenantId, id: string): Promise<ApiKey | null> {
     const key = await this.meta.revokeApiKey(org, id);
-    if (key) {
-      this.keyCache.deleteWhere((cached) => cached.key?.id === id);
-    }
+    if (key) this.invalidate({ kind: 'apiKey', id });
     return key;
+  }
+
+  /** Send this node's invalidations to `broadcast`; other nodes pass theirs to `forget`. */
+  onInvalidation(broadcast: (change: AuthInvalidation) => void): void {
+    this.broadcast = broadcast;
+  }
+
+  private invalidate(change: AuthInvalidation): void {
+    this.forget(change);
+    this.broadcast(change);
+  }
+
+  /** Drop what `change` made stale from this node's caches. */
+  forget(change: AuthInvalidation): void {
+    switch (change.kind) {
+      case 'apiKey':
+        this.keyCache.deleteWhere((cached) => cached.key?.id === change.id);
+        break;
+      case 'sessions':
+        for (const id of change.ids) this.sessionCache.delete(id);
+        break;
+      case 'userSessions':
+        this.sessionCache.deleteWhere((cached) => cached.userId === change.userId);
+        break;
+      case 'memberships':
+        this.orgCache.delete(change.userId);
+        break;
+    }
   }
 
   // ---- sessions
@@ -211,13 +250,13 @@ export class AuthService {
 
   async revokeSession(sessionId: string): Promise<void> {
     await this.meta.revokeSession(sessionId);
-    this.sessionCache.delete(sessionId);
+    this.invalidate({ kind: 'sessions', ids: [sessionId] });
   }
 
   async revokeUserSessions(userId: string): Promise<void> {
     const ids = await this.meta.revokeUserSessions(userId);
-    for (const id of ids) this.sessionCache.delete(id);
-    this.sessionCache.deleteWhere((cached) => cached.userId === userId);
+    this.invalidate({ kind: 'sessions', ids });
+    this.invalidate({ kind: 'userSessions', userId });
   }
 
   /**
@@ -257,7 +296,7 @@ export class AuthService {
 
   /** Call after any membership change of `userId`. */
   forgetMemberships(userId: string): void {
-    this.orgCache.delete(userId);
+    this.invalidate({ kind: 'memberships', userId });
   }
 
   // ---- log-in and passwords

@@ -31,7 +31,7 @@ const program = new Command()
 
 program
   .command('start')
-  .description('start the Pharos server with embedded storage')
+  .description('start the Pharos server (embedded storage, or ClickHouse when configured)')
   .option('-c, --config <file>', 'YAML config file (default: ./pharos.yaml if present)')
   .option('--host <address>', 'address to listen on (default 127.0.0.1)')
   .option('--http-port <port>', 'UI and API port (default 4400)')
@@ -39,6 +39,10 @@ program
   .option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317)')
   .option('--data-dir <dir>', 'data directory (default ./pharos-data)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+  .option(
+    '--role <role>',
+    'all (default) | ingest (OTLP, remote write) | query (UI, API, PromQL); ingest and query need ClickHouse',
+  )
   .option('--no-auth', 'no authentication: single user, everything in the organisation default')
   .action((flags: StartFlags) => startCommand(flags));
 

@@ -10,6 +10,7 @@ export interface StartFlags {
   otlpGrpcPort?: string;
   dataDir?: string;
   logLevel?: string;
+  role?: string;
   /** false with --no-auth (commander sets true otherwise, which must not override config). */
   auth?: boolean;
 }
@@ -28,6 +29,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
         'otlp.grpcPort': flags.otlpGrpcPort,
         dataDir: flags.dataDir,
         logLevel: flags.logLevel,
+        role: flags.role,
         auth: flags.auth === false ? false : undefined,
       },
     });
@@ -48,17 +50,24 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       otlpHttp: pharos.otlpHttpUrl,
       otlpGrpcPort: pharos.otlpGrpcPort,
       dataDir: config.dataDir,
+      role: config.role,
     },
     'pharos started',
   );
-  if (config.banner) {
+  if (config.banner && pharos.otlpGrpcPort === null) {
+    process.stderr.write(
+      `\n  Pharos query node is running: UI, API and PromQL at ${pharos.httpUrl}\n\n`,
+    );
+  } else if (config.banner) {
     const otlp = pharos.otlpHttpUrl ?? pharos.httpUrl;
     process.stderr.write(
       [
         '',
-        `  Pharos is running. API: ${pharos.httpUrl}`,
+        config.role === 'ingest'
+          ? `  Pharos ingest node is running (health and remote write: ${pharos.httpUrl})`
+          : `  Pharos is running. API: ${pharos.httpUrl}`,
         `  Send OpenTelemetry data:  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp.replace('127.0.0.1', 'localhost')} (OTLP/HTTP)`,
-        `                            or grpc://localhost:${pharos.otlpGrpcPort} (OTLP/gRPC)`,
+        `                            or grpc://localhost:${String(pharos.otlpGrpcPort)} (OTLP/gRPC)`,
         ...(config.auth
           ? [
               '  Authentication is on: every request needs an API key (OTEL_EXPORTER_OTLP_HEADERS=',

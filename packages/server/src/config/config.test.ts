@@ -62,6 +62,31 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/logLevel: .*PHAROS_LOG_LEVEL/);
   });
 
+  it('splits roles only over ClickHouse, and reads limits', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ cwd: tempDir(), env: { PHAROS_ROLE: 'ingest' } }),
+    );
+    expect(problems.join('\n')).toMatch(/role: .*set clickhouse\.url.*PHAROS_ROLE/);
+    expect(
+      problemsOf(() => loadConfig({ cwd: tempDir(), env: { PHAROS_ROLE: 'reader' } })).join('\n'),
+    ).toMatch(/role: /);
+    const config = loadConfig({
+      cwd: tempDir(),
+      env: {
+        PHAROS_ROLE: 'query',
+        PHAROS_CLICKHOUSE_URL: 'http://ch:8123',
+        PHAROS_LIMITS_INGEST_ITEMS_PER_SECOND: '5000',
+      },
+    });
+    expect(config.role).toBe('query');
+    expect(config.limits).toEqual({
+      ingestItemsPerSecond: 5000,
+      ingestBurstItems: 0,
+      dailyIngestItems: 0,
+      queryRequestsPerSecond: 0,
+    });
+  });
+
   it('reports unreadable and malformed files', () => {
     const cwd = tempDir();
     expect(problemsOf(() => loadConfig({ cwd, configFile: 'missing.yaml', env: {} }))[0]).toMatch(

@@ -13,6 +13,13 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 const bytes = z.coerce.number().int().min(1024);
 
+/** What one node serves; a scale-out deployment runs several nodes of each role. */
+export const ROLES = ['all', 'ingest', 'query'] as const;
+export type NodeRole = (typeof ROLES)[number];
+
+/** 0 turns a limit off. */
+const limit = z.coerce.number().int().min(0);
+
 const booleanText = z.preprocess((value) => {
   if (typeof value !== 'string') return value;
   const lower = value.toLowerCase();
@@ -25,6 +32,12 @@ export const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address the listeners bind to'),
     httpPort: port.default(4400).describe('UI, JSON API and OTLP/HTTP'),
+    role: z
+      .enum(ROLES)
+      .default('all')
+      .describe(
+        'What this node serves: all; ingest (OTLP, remote write); query (UI, API, PromQL). ingest/query need ClickHouse',
+      ),
     otlp: z
       .object({
         httpPort: port.default(4318).describe('OTLP/HTTP receiver (0: any free port)'),
@@ -105,6 +118,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    limits: z
+      .object({
+        ingestItemsPerSecond: limit
+          .default(0)
+          .describe(
+            'Spans, log records, points and samples one organisation may send per second, sustained (0: no limit)',
+          ),
+        ingestBurstItems: limit
+          .default(0)
+          .describe('Items an organisation may send at once above that rate (0: one second worth)'),
+        dailyIngestItems: limit
+          .default(0)
+          .describe('Items one organisation may send per UTC day (0: no quota)'),
+        queryRequestsPerSecond: limit
+          .default(0)
+          .describe(
+            'API and PromQL requests one organisation may make per second, bursts of twice that (0: no limit)',
+          ),
+      })
+      .strict()
+      .prefault({}),
     banner: booleanText.default(true).describe('Print where Pharos listens and how to send data'),
     auth: booleanText
       .default(true)
@@ -176,7 +210,9 @@ export const configSchema = z
           .string()
           .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
           .optional()
-          .describe('Redis shared by all nodes for log-in throttling; unset: per node'),
+          .describe(
+            'Redis shared by all nodes: log-in throttling, rate limits, quotas, revocations; unset: per node',
+          ),
       })
       .strict()
       .prefault({}),
@@ -195,7 +231,12 @@ export const configSchema = z
         message: 'set both tls.certFile and tls.keyFile, or neither',
       }),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.role === 'all' || config.clickhouse.url !== undefined, {
+    message:
+      'role ingest or query splits one deployment over several nodes: set clickhouse.url (the embedded store belongs to one process)',
+    path: ['role'],
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

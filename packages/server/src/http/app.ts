@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.js';
-import type { Config } from '../config/config.js';
+import type { Config, NodeRole } from '../config/config.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
+import type { TenantLimiter } from '../limits/tenant-limiter.js';
 import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { apiRoutes } from './api-routes.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
    * in-process tests that build an app without it get the single-user mode.
    */
   auth?: AuthService | null;
+  /** Organisation rate limits and quotas; null or absent: none. */
+  limiter?: TenantLimiter | null;
   /** Whether the server is accepting work (false while starting and shutting down). */
   isReady: () => boolean;
 }
@@ -52,7 +55,20 @@ function createServer(deps: AppDeps): FastifyInstance {
   // Before any route: every route gets an access policy, every response security headers.
   installSecurityHeaders(app, https !== null);
   installAuth(app, deps.auth ?? null, deps.logger);
+  const limiter = deps.limiter ?? null;
+  if (limiter !== null) installQueryLimit(app, limiter);
   return app;
+}
+
+/** Reads and changes by an organisation count against its API rate limit (after auth). */
+function installQueryLimit(app: FastifyInstance, limiter: TenantLimiter): void {
+  const limited = new Set(['read', 'editor', 'admin', 'owner']);
+  app.addHook('onRequest', async (request) => {
+    const tenant = request.caller.tenant;
+    if (tenant !== null && limited.has(request.routeOptions.config.access ?? 'none')) {
+      await limiter.admitQuery(tenant);
+    }
+  });
 }
 
 function healthRoutes(deps: AppDeps) {
@@ -78,25 +94,43 @@ function healthRoutes(deps: AppDeps) {
   };
 }
 
-/** The main listener (:4400): health, OTLP/HTTP, the JSON API, and the web UI. */
+/** Why a path is missing on a node that serves one role only. */
+function roleHint(role: NodeRole, path: string): string {
+  const ingestPath = path.startsWith('/v1/') || path === '/prometheus/api/v1/write';
+  if (role === 'query' && ingestPath)
+    return ': this node has role query, send telemetry to an ingest node';
+  if (role === 'ingest' && !ingestPath) return ': this node has role ingest, ask a query node';
+  return '';
+}
+
+/**
+ * The main listener (:4400): health, OTLP/HTTP, the JSON API, and the web UI — or, with
+ * `role: ingest`, health and the receivers only; with `role: query`, everything but them.
+ */
 export async function buildMainApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createServer(deps);
   app.setErrorHandler(handleApiError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
+  const { role } = deps.config;
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    return reply.status(404).send({
       error: {
         code: 'not_found',
-        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+        message: `no route for ${request.method} ${path}${roleHint(role, path)}`,
       },
-    }),
-  );
+    });
+  });
   await app.register(healthRoutes(deps));
-  await app.register(otlpRoutes(deps));
-  await app.register(apiRoutes(deps.store), { prefix: '/api/v1' });
-  await app.register(accountRoutes(deps), { prefix: '/api/v1' });
-  await app.register(prometheusApiRoutes(deps), { prefix: '/prometheus/api/v1' });
-  await app.register(remoteWriteRoutes(deps), { prefix: '/prometheus/api/v1' });
-  await app.register(uiRoutes(uiDistDir()));
+  if (role !== 'query') {
+    await app.register(otlpRoutes(deps));
+    await app.register(remoteWriteRoutes(deps), { prefix: '/prometheus/api/v1' });
+  }
+  if (role !== 'ingest') {
+    await app.register(apiRoutes(deps.store), { prefix: '/api/v1' });
+    await app.register(accountRoutes(deps), { prefix: '/api/v1' });
+    await app.register(prometheusApiRoutes(deps), { prefix: '/prometheus/api/v1' });
+    await app.register(uiRoutes(uiDistDir()));
+  }
   return app;
 }
 

@@ -110,6 +110,11 @@ export function installAuth(app: FastifyInstance, auth: AuthService | null, logg
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config.access ?? 'none';
+    // No route matched: the not-found handlers answer (404, or the UI's page) without a caller.
+    if (request.is404) {
+      request.caller = auth === null ? OPEN_CALLER : ANONYMOUS;
+      return;
+    }
     if (auth === null) {
       request.caller = OPEN_CALLER;
       return;

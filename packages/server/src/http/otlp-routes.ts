@@ -10,6 +10,7 @@ import {
 import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
 import { exportResponse, statusResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
+import type { TenantLimiter } from '../limits/tenant-limiter.js';
 import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import { toAppError } from './error-handler.js';
 import { tenantOf } from './tenant.js';
@@ -20,6 +21,8 @@ export interface OtlpRouteDeps {
   metrics: PharosMetrics;
   /** Writes OTLP metrics in the Prometheus model too (absent: `metric_points` only). */
   prometheus?: PrometheusIngest;
+  /** Organisation rate limits and quotas (absent: none). */
+  limiter?: TenantLimiter | null;
 }
 
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
@@ -48,7 +51,7 @@ function encodingOrJson(request: FastifyRequest): OtlpEncoding {
  * (google.rpc.Status in the request's encoding) do not leak into the JSON API.
  */
 export function otlpRoutes(deps: OtlpRouteDeps) {
-  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus);
+  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus, deps.limiter);
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(

@@ -10,6 +10,7 @@ import {
   decodeTracesProtobuf,
 } from '../otlp/decode.js';
 import type { AttributeLimits } from '../otlp/attribute-limits.js';
+import type { TenantLimiter } from '../limits/tenant-limiter.js';
 import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import type { PromBatchBuilder } from '../metrics/prom-batch-builder.js';
 import type { LimitedAttributes, Rejections } from '../telemetry/batches.js';
@@ -34,11 +35,18 @@ export interface IngestOptions {
    * exemplars, metadata) in the same commit as their `metric_points` rows.
    */
   prometheus?: PrometheusIngest;
+  /** Organisation rate limits and quotas, charged per decoded item before the commit. */
+  limiter?: TenantLimiter | null;
 }
 
 /** The ingest options the configuration asks for. */
-export function ingestOptionsOf(config: Config, prometheus?: PrometheusIngest): IngestOptions {
+export function ingestOptionsOf(
+  config: Config,
+  prometheus?: PrometheusIngest,
+  limiter?: TenantLimiter | null,
+): IngestOptions {
   return {
+    limiter: limiter ?? null,
     attributeLimits: {
       maxAttributes: config.ingest.maxAttributesPerItem,
       maxValueLength: config.ingest.maxAttributeValueLength,
@@ -118,6 +126,7 @@ export async function ingestOtlp(
     if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
     throw error;
   }
+  await options.limiter?.admitIngest(tenant, decoded.accepted);
   await committer.submit(decoded.batch);
   decoded.promBuilder?.commitRegistered();
   return { accepted: decoded.accepted, rejected: decoded.rejected, limited: decoded.limited };

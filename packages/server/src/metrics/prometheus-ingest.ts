@@ -50,11 +50,14 @@ export class PrometheusIngest {
     committer: GroupCommitter,
     tenant: TenantId,
     body: Buffer,
+    /** Called with the number of samples before the commit; throws to refuse (rate limits). */
+    admit: (samples: number) => Promise<void> = () => Promise.resolve(),
   ): Promise<RemoteWriteStats> {
     const builder = this.builder(tenant);
     const stats = decodeWriteRequest(body, builder);
     stats.collisions = builder.collisions;
     const batch = builder.build();
+    await admit(stats.samples);
     await committer.submit(batch);
     builder.commitRegistered();
     return stats;

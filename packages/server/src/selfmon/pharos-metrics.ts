@@ -44,8 +44,14 @@ export class PharosMetrics {
   readonly commitDuration: Histogram;
   readonly commitItems: Histogram;
   readonly failedCommits: Counter;
+  /** Refusals by organisation limits (see TenantLimiter). */
+  readonly limitRefusals: Counter<'limit'>;
 
-  constructor(committerStats: () => GroupCommitterStats) {
+  constructor(
+    committerStats: () => GroupCommitterStats,
+    /** The singleton jobs this node runs now (see SingletonLocks). */
+    singletonJobs: () => readonly string[] = () => [],
+  ) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     this.requests = new Counter({
       name: 'pharos_ingest_requests_total',
@@ -100,10 +106,26 @@ export class PharosMetrics {
       buckets: [1, 10, 100, 1000, 5000, 10_000, 50_000, 100_000],
       registers: [this.registry],
     });
+    this.limitRefusals = new Counter({
+      name: 'pharos_limit_refusals_total',
+      help: 'Requests refused by an organisation rate limit or quota (limit: ingest_rate, ingest_quota, query_rate)',
+      labelNames: ['limit'],
+      registers: [this.registry],
+    });
     this.failedCommits = new Counter({
       name: 'pharos_ingest_commit_failures_total',
       help: 'Group commits that failed (their requests were answered 503)',
       registers: [this.registry],
+    });
+    new Gauge({
+      name: 'pharos_singleton_jobs',
+      help: 'Singleton jobs (storage maintenance, …) this node runs: 1 per job it holds the lock of',
+      labelNames: ['job'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const job of singletonJobs()) this.set({ job }, 1);
+      },
     });
     new Gauge({
       name: 'pharos_ingest_pending_items',

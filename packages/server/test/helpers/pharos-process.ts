@@ -8,8 +8,9 @@ export const PHAROS_BIN = path.join(import.meta.dirname, '../../bin/pharos.js');
 export interface PharosProcess {
   child: ChildProcess;
   httpUrl: string;
-  otlpHttpUrl: string;
-  otlpGrpcPort: number;
+  /** Null on a query node (no receivers). */
+  otlpHttpUrl: string | null;
+  otlpGrpcPort: number | null;
   logLines: Record<string, unknown>[];
   exited: Promise<number | null>;
 }
@@ -62,8 +63,8 @@ export async function startPharosProcess(
   return {
     child,
     httpUrl: entry.http as string,
-    otlpHttpUrl: entry.otlpHttp as string,
-    otlpGrpcPort: entry.otlpGrpcPort as number,
+    otlpHttpUrl: entry.otlpHttp as string | null,
+    otlpGrpcPort: entry.otlpGrpcPort as number | null,
     logLines,
     exited,
   };

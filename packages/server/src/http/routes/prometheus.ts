@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.js';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { PrometheusIngest } from '../../metrics/prometheus-ingest.js';
+import type { TenantLimiter } from '../../limits/tenant-limiter.js';
 import { RemoteWriteDecodeError } from '../../metrics/remote-write-decode.js';
 import { handleInstantQuery, handleRangeQuery } from '../../query/promql/http.js';
 import {
@@ -25,6 +26,7 @@ export interface PrometheusRouteDeps {
   committer: GroupCommitter;
   metrics: PharosMetrics;
   prometheus?: PrometheusIngest;
+  limiter?: TenantLimiter | null;
 }
 
 type Params = Record<string, string | string[]>;
@@ -377,7 +379,10 @@ export function remoteWriteRoutes(deps: PrometheusRouteDeps) {
       }
       let stats;
       try {
-        stats = await ingest.writeRemote(deps.committer, tenantOf(request), body);
+        const tenant = tenantOf(request);
+        stats = await ingest.writeRemote(deps.committer, tenant, body, async (samples) => {
+          await deps.limiter?.admitIngest(tenant, samples);
+        });
       } catch (error) {
         if (error instanceof RemoteWriteDecodeError) {
           throw badRequest(`malformed remote write request: ${error.message}`, error);

@@ -17,7 +17,7 @@ import type {
   TimeRange,
 } from '../telemetry-store.js';
 import { clickHouseDialect } from './clickhouse-dialect.js';
-import { clickHouseStringLiteral } from './clickhouse-escape.js';
+import { clickHouseIdentifier, clickHouseStringLiteral } from './clickhouse-escape.js';
 import {
   BOOL_COLUMNS,
   DATA_TABLES,
@@ -121,6 +121,27 @@ function newWriteId(): bigint {
  * unknown (connection lost) is checked by counting its `_write_id` and retried only if absent, so
  * a retry never duplicates rows.
  */
+/** The database of the Pharos tables on one node, created when missing. */
+async function createDatabase(
+  url: string,
+  options: ClickHouseStoreOptions,
+  database: string,
+): Promise<void> {
+  if (database === 'default') return;
+  const client = createClient({
+    url,
+    username: options.username ?? 'default',
+    password: options.password ?? '',
+  });
+  try {
+    await client.command({
+      query: `CREATE DATABASE IF NOT EXISTS ${clickHouseIdentifier(database)}`,
+    });
+  } finally {
+    await client.close();
+  }
+}
+
 export class ClickHouseTelemetryStore implements TelemetryStore {
   readonly dialect = clickHouseDialect;
   private closed = false;
@@ -152,6 +173,7 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
     }));
     const store = new ClickHouseTelemetryStore(nodes, tableNames(options.cluster), options);
     try {
+      for (const node of nodes) await createDatabase(node.url, options, database);
       for (const node of nodes) await store.migrate(node, database);
     } catch (error) {
       await store.close();

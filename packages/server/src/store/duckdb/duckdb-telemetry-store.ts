@@ -294,11 +294,19 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       row_count BIGINT NOT NULL,
       bytes BIGINT NOT NULL,
       created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-      deleted_at TIMESTAMP
+      deleted_at TIMESTAMP,
+      blocks INTEGER
     )`);
     // The skip index of sealed span and log parts (block-index.ts); parts without a block count
-    // were written before it and are read whole.
-    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS blocks INTEGER');
+    // were written before it and are read whole. Catalogs older than it get the column — only
+    // then: DuckDB logs even a no-op ADD COLUMN IF NOT EXISTS, and replaying that log entry after
+    // a crash aborts the process.
+    const hasBlocks = await this.rows(
+      this.writer,
+      sql`SELECT 1 FROM duckdb_columns() WHERE table_name = 'parts' AND column_name = 'blocks'`,
+    );
+    if (hasBlocks.length === 0)
+      await this.writer.run('ALTER TABLE parts ADD COLUMN blocks INTEGER');
     await this.writer.run(BLOCK_INDEX_DDL);
   }
 
