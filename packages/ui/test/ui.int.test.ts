@@ -60,7 +60,7 @@ beforeAll(async () => {
   pharos = await startPharosProcess(dataDir);
   children.push(pharos.child);
   const [demoExit] = await Promise.all([
-    runDemo(pharos.otlpHttpUrl),
+    runDemo(pharos.otlpHttpUrl!),
     launchBrowser().then((b) => (browser = b)),
   ]);
   expect(demoExit).toBe(0);

@@ -7,6 +7,11 @@ import { api, withParams } from '../api/client';
 import type { OperationSummary, ServiceSeries, ServiceSummary, TraceSummary } from '../api/types';
 import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/EmptyState';
+import {
+  errorRateColumn,
+  latencyAndSpanColumns,
+  requestRateColumn,
+} from '../components/red-columns';
 import { TimeSeriesChart, type Series } from '../components/TimeSeriesChart';
 import {
   Button,
@@ -101,50 +106,9 @@ export function ServicePage() {
         header: 'Operation',
         cell: ({ row }) => <span className="font-medium">{row.original.name}</span>,
       },
-      {
-        accessorKey: 'requestRate',
-        header: 'Requests',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatRate(row.original.requestRate),
-      },
-      {
-        accessorKey: 'errorRate',
-        header: 'Error rate',
-        meta: { align: 'right' },
-        cell: ({ row }) => (
-          <span
-            className={
-              row.original.errorRate && row.original.errorRate > 0.01 ? 'text-danger' : undefined
-            }
-          >
-            {formatPercent(row.original.errorRate)}
-          </span>
-        ),
-      },
-      {
-        accessorKey: 'p50Ns',
-        header: 'p50',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatDurationNs(row.original.p50Ns),
-      },
-      {
-        accessorKey: 'p95Ns',
-        header: 'p95',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatDurationNs(row.original.p95Ns),
-      },
-      {
-        accessorKey: 'p99Ns',
-        header: 'p99',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatDurationNs(row.original.p99Ns),
-      },
-      {
-        accessorKey: 'spanCount',
-        header: 'Spans',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatCount(row.original.spanCount),
-      },
+      requestRateColumn(),
+      errorRateColumn(),
+      ...latencyAndSpanColumns<OperationSummary>(),
     ],
     [],
   );

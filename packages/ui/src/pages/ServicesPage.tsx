@@ -8,9 +8,14 @@ import type { ServiceSeries, ServiceSummary } from '../api/types';
 import { DataTable } from '../components/DataTable';
 import { NoDataState } from '../components/EmptyState';
 import { Sparkline } from '../components/Sparkline';
+import {
+  errorRateColumn,
+  latencyAndSpanColumns,
+  requestRateColumn,
+} from '../components/red-columns';
 import { ErrorNotice, PageHeader, Panel, ServiceDot, TableSkeleton } from '../components/ui';
 import { serviceColor } from '../lib/colors';
-import { formatCount, formatDurationNs, formatPercent, formatRate } from '../lib/format';
+import { formatCount } from '../lib/format';
 import { rangeParams, useTimeRange } from '../lib/use-time-range';
 
 export function ServicesPage() {
@@ -58,12 +63,7 @@ export function ServicesPage() {
           </Link>
         ),
       },
-      {
-        accessorKey: 'requestRate',
-        header: 'Requests',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatRate(row.original.requestRate),
-      },
+      requestRateColumn(),
       {
         id: 'trend',
         header: 'Request rate',
@@ -75,23 +75,7 @@ export function ServicesPage() {
           />
         ),
       },
-      {
-        accessorKey: 'errorRate',
-        header: 'Error rate',
-        meta: { align: 'right' },
-        sortUndefined: 'last',
-        cell: ({ row }) => (
-          <span
-            className={
-              row.original.errorRate && row.original.errorRate > 0.01
-                ? 'font-medium text-danger'
-                : undefined
-            }
-          >
-            {formatPercent(row.original.errorRate)}
-          </span>
-        ),
-      },
+      errorRateColumn(),
       {
         id: 'errorTrend',
         header: 'Errors',
@@ -104,30 +88,7 @@ export function ServicesPage() {
           />
         ),
       },
-      {
-        accessorKey: 'p50Ns',
-        header: 'p50',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatDurationNs(row.original.p50Ns),
-      },
-      {
-        accessorKey: 'p95Ns',
-        header: 'p95',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatDurationNs(row.original.p95Ns),
-      },
-      {
-        accessorKey: 'p99Ns',
-        header: 'p99',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatDurationNs(row.original.p99Ns),
-      },
-      {
-        accessorKey: 'spanCount',
-        header: 'Spans',
-        meta: { align: 'right' },
-        cell: ({ row }) => formatCount(row.original.spanCount),
-      },
+      ...latencyAndSpanColumns<ServiceSummary>(),
       {
         accessorKey: 'logCount',
         header: 'Logs',
