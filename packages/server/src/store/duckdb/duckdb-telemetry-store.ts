@@ -53,6 +53,7 @@ import { Mutex } from '../../util/mutex.js';
 import { Pool } from '../../util/pool.js';
 import { appendNumericChunks } from './append-chunks.js';
 import { appendBatch } from './append-rows.js';
+import { appendBatchColumns } from './append-columns.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
 import { PartFiles } from './part-files.js';
@@ -117,11 +118,11 @@ function batchLength(batch: TenantBatch, signal: Signal): number {
 
 function appendSignal(appender: DuckDBAppender, signal: Signal, batch: TenantBatch, seq: bigint) {
   if (signal === 'spans' && batch.spans) {
-    appendBatch(appender, SPAN_COLUMNS, batch.spans, batch.tenant, seq);
+    appendBatchColumns(appender, SPAN_COLUMNS, batch.spans, batch.tenant, seq);
   } else if (signal === 'logs' && batch.logs) {
-    appendBatch(appender, LOG_COLUMNS, batch.logs, batch.tenant, seq);
+    appendBatchColumns(appender, LOG_COLUMNS, batch.logs, batch.tenant, seq);
   } else if (signal === 'metric_points' && batch.metricPoints) {
-    appendBatch(appender, METRIC_POINT_COLUMNS, batch.metricPoints, batch.tenant, seq);
+    appendBatchColumns(appender, METRIC_POINT_COLUMNS, batch.metricPoints, batch.tenant, seq);
   } else if (signal === 'prom_series' && batch.promSeries) {
     appendBatch(appender, PROM_SERIES_COLUMNS, batch.promSeries, batch.tenant, seq);
   } else if (signal === 'prom_samples' && batch.promSamples) {
