@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
 import { registeredRoutes, type RouteEntry } from './http/auth-hook.js';
+import { DecodePool } from './ingest/decode-pool.js';
 import { GroupCommitter } from './ingest/group-committer.js';
 import type { MetaStore } from './meta/meta-store.js';
 import { openMetaStore } from './meta/open-meta-store.js';
@@ -129,11 +130,21 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   });
   const metrics = new PharosMetrics(() => committer.stats);
   const prometheus = PrometheusIngest.fromConfig(config);
+  const decodePool =
+    config.ingest.decodeWorkers > 0
+      ? new DecodePool({
+          workers: config.ingest.decodeWorkers,
+          // As much as the commit queue holds decoded (a few hundred bytes per item on the wire).
+          maxQueuedBytes: Math.max(config.ingest.maxDecompressedBytes, 64 * 1024 * 1024),
+          logger: logger.child({ component: 'decode' }),
+        })
+      : undefined;
   let ready = false;
   const deps: AppDeps = {
     config,
     store,
     committer,
+    ...(decodePool ? { decodePool } : {}),
     logger,
     metrics,
     auth,
@@ -163,6 +174,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       logger,
       metrics,
       prometheus,
+      ...(decodePool ? { decodePool } : {}),
       ...(auth ? { tenantOf: grpcTenantOf(auth) } : {}),
     });
     const grpcServer = grpc;
@@ -185,6 +197,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
           maintenance.stop();
           await Promise.all([...apps.map((app) => app.close()), grpcServer.close()]);
           await committer.drain();
+          await decodePool?.close();
           await maintenance.idle();
           await store.close();
           await meta?.close();
@@ -196,6 +209,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await Promise.all(apps.map((app) => app.close()));
     await grpc?.close();
+    await decodePool?.close();
     await store.close();
     await meta?.close();
     await redis?.quit();

@@ -8,6 +8,7 @@ import {
   type OtlpEncoding,
 } from '../ingest/otlp-body.js';
 import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
+import type { DecodePool } from '../ingest/decode-pool.js';
 import { exportResponse, statusResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
@@ -20,6 +21,8 @@ export interface OtlpRouteDeps {
   metrics: PharosMetrics;
   /** Writes OTLP metrics in the Prometheus model too (absent: `metric_points` only). */
   prometheus?: PrometheusIngest;
+  /** Decodes OTLP bodies on worker threads (absent: on the event loop). */
+  decodePool?: DecodePool;
 }
 
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
@@ -48,7 +51,7 @@ function encodingOrJson(request: FastifyRequest): OtlpEncoding {
  * (google.rpc.Status in the request's encoding) do not leak into the JSON API.
  */
 export function otlpRoutes(deps: OtlpRouteDeps) {
-  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus);
+  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus, deps.decodePool);
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
