@@ -295,11 +295,21 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       row_count BIGINT NOT NULL,
       bytes BIGINT NOT NULL,
       created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-      deleted_at TIMESTAMP
+      deleted_at TIMESTAMP,
+      blocks INTEGER
     )`);
     // The skip index of sealed span and log parts (block-index.ts); parts without a block count
-    // were written before it and are read whole.
-    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS blocks INTEGER');
+    // were written before it and are read whole. Databases from before it get the column once,
+    // checkpointed at once: an ALTER left in the write-ahead log crashed DuckDB 1.5 while
+    // replaying it after a SIGKILL (seen in the crash-safety test).
+    const [blocks] = await this.rows(
+      this.writer,
+      sql`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'parts' AND column_name = 'blocks'`,
+    );
+    if (Number(blocks?.n) === 0) {
+      await this.writer.run('ALTER TABLE parts ADD COLUMN blocks INTEGER');
+      await this.writer.run('CHECKPOINT');
+    }
     await this.writer.run(BLOCK_INDEX_DDL);
   }
 
