@@ -158,6 +158,17 @@ const PARQUET_EXTRA: Record<Signal, string> = {
   prom_metadata: '',
 };
 
+/**
+ * Merged span and log parts are rewritten once and kept for the retention period: they get
+ * format version 2 (delta-encoded times and lengths) and a higher zstd level, which took the
+ * benchmark's unique data from 75 to 67 B/span and 87 to 75 B/log record. Sealing keeps the
+ * cheaper defaults, because it runs alongside sustained ingestion.
+ */
+const MERGED_PARQUET_EXTRA: Partial<Record<Signal, string>> = {
+  spans: ', PARQUET_VERSION V2, COMPRESSION_LEVEL 9',
+  logs: ', PARQUET_VERSION V2, COMPRESSION_LEVEL 9',
+};
+
 /** Parts smaller than this are candidates for merging. */
 const SMALL_PART_BYTES = 64 * 1024 * 1024;
 /** Files of merged-away parts stay readable this long for queries already running. */
@@ -570,6 +581,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         file,
         sql`SELECT ${distinct}tenant, ${columnList(signal)} FROM read_parquet(${sources.map((p) => this.files.absolute(p))}, union_by_name = true)`,
         signal,
+        true,
       );
       const rows = SEAL_DISTINCT[signal] ? await this.parquetRows(file) : Number(group.n);
       const blockIndex = await this.blockIndex.build(
@@ -667,7 +679,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.files.remove(gone.map((p) => p.path as string));
   }
 
-  private async writeParquet(file: string, select: SqlFragment, signal: Signal): Promise<number> {
+  private async writeParquet(
+    file: string,
+    select: SqlFragment,
+    signal: Signal,
+    merged = false,
+  ): Promise<number> {
     await this.files.prepareDirectory(file);
     const tmp = `${file}.tmp`;
     const tmpAbsolute = this.files.absolute(tmp);
@@ -681,9 +698,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       ? withBlockNumbers(signal, select, order)
       : sql`${select} ORDER BY ${order}`;
     const rowGroup = BLOCK_ROWS[signal] ?? SEAL_ROW_GROUP_SIZE[signal];
+    const extra = (merged ? MERGED_PARQUET_EXTRA[signal] : undefined) ?? PARQUET_EXTRA[signal];
     await this.exec(
       this.maintenance,
-      sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))}${raw(PARQUET_EXTRA[signal])})`,
+      sql`COPY (${sorted}) TO ${raw(standardStringLiteral(tmpAbsolute))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${raw(String(rowGroup))}${raw(extra)})`,
     );
     return this.files.publish(tmp, file);
   }
