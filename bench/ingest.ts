@@ -3,6 +3,7 @@
  *
  *   npm run bench:ingest [-- --seconds 20 --concurrency 8 --signals traces,logs,metrics]
  *                        [--backend duckdb,clickhouse --clickhouse-url http://127.0.0.1:18123]
+ *                        [--sizing false]   (skip the bytes-on-disk phase)
  *
  * With `--backend clickhouse` the server stores into ClickHouse (a fresh database
  * `pharos_bench_<pid>_<n>` per server, dropped afterwards; user/password from
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     signals: { type: 'string', default: 'traces,logs,metrics' },
     bodies: { type: 'string', default: '64' },
+    /** `false` skips the bytes-on-disk phase (quicker runs while iterating). */
+    sizing: { type: 'string', default: 'true' },
     backend: { type: 'string', default: 'duckdb' },
     'clickhouse-url': { type: 'string', default: 'http://127.0.0.1:18123' },
   },
@@ -60,6 +63,7 @@ interface Server {
   /** The ClickHouse database, or null on DuckDB. */
   database: string | null;
   peakRssMiB: () => number;
+  cpuSeconds: () => number;
   stop: () => Promise<void>;
 }
 
@@ -120,6 +124,7 @@ async function startServer(backend: string): Promise<Server> {
     dataDir,
     database,
     peakRssMiB: server.peakRssMiB,
+    cpuSeconds: server.cpuSeconds,
     stop: server.stop,
   };
 }
@@ -247,14 +252,37 @@ async function benchSignal(signal: Signal, backend: string) {
 
   const server = await startServer(backend);
   const senders = [httpSender(server, signal), grpcSender(server, signal)];
+  const cpuBefore = server.cpuSeconds();
   const sustained = await drive(senders, bodies, concurrency, seconds);
+  // Server CPU per accepted item: unlike items/s, hardly affected by other load on the machine.
+  const serverCpuUsPerItem = Number(
+    (
+      ((server.cpuSeconds() - cpuBefore) * 1e6) /
+      Math.max(1, sustained.itemsPerSecond * seconds)
+    ).toFixed(2),
+  );
   const rssSustained = server.peakRssMiB();
   const overload = await drive(senders, bodies, concurrency * 3, Math.max(5, seconds / 2));
   const rssOverload = server.peakRssMiB();
   await server.stop();
   await dropServerData(server);
+  const result = {
+    benchmark: 'ingest',
+    backend,
+    signal,
+    protocols: 'http+grpc protobuf',
+    seconds,
+    concurrency,
+    itemsPerRequest: ITEMS_PER_REQUEST,
+    meanRequestBytes,
+    sustained,
+    serverCpuUsPerItem,
+    overload: { ...overload, concurrency: concurrency * 3 },
+    peakRssMiB: { sustained: rssSustained, overload: rssOverload },
+  };
 
   // Bytes on disk, on unique data.
+  if (args.sizing === 'false') return { ...result, sealedBytesPerItem: null };
   const sizing = await startServer(backend);
   const unique = Array.from({ length: 200 }, GENERATOR[signal]);
   await drive([httpSender(sizing, signal)], unique, 1, 0.001); // warm-up connection
@@ -273,17 +301,7 @@ async function benchSignal(signal: Signal, backend: string) {
   await dropServerData(sizing);
 
   return {
-    benchmark: 'ingest',
-    backend,
-    signal,
-    protocols: 'http+grpc protobuf',
-    seconds,
-    concurrency,
-    itemsPerRequest: ITEMS_PER_REQUEST,
-    meanRequestBytes,
-    sustained,
-    overload: { ...overload, concurrency: concurrency * 3 },
-    peakRssMiB: { sustained: rssSustained, overload: rssOverload },
+    ...result,
     sealedBytesPerItem: Number((bytesOnDisk / Math.max(1, stored)).toFixed(1)),
   };
 }
@@ -298,8 +316,9 @@ for (const backend of args.backend.split(',')) {
       `${backend.padEnd(10)} ${signal.padEnd(8)} ${String(result.sustained.itemsPerSecond).padStart(8)} items/s  ` +
         `p50 ${result.sustained.p50Ms} ms  p99 ${result.sustained.p99Ms} ms  ` +
         `overload: ${result.overload.itemsPerSecond} items/s, ${result.overload.refused} refused  ` +
+        `server CPU ${result.serverCpuUsPerItem} µs/item  ` +
         `peak RSS ${result.peakRssMiB.sustained}/${result.peakRssMiB.overload} MiB  ` +
-        `${result.sealedBytesPerItem} B/item on disk`,
+        `${result.sealedBytesPerItem ?? '-'} B/item on disk`,
     );
   }
 }

@@ -14,7 +14,22 @@ export interface BenchPharos {
   otlpHttpUrl: string;
   otlpGrpcPort: number;
   peakRssMiB: () => number;
+  /** CPU time (user + system) the server process has used so far, from /proc. */
+  cpuSeconds: () => number;
   stop: () => Promise<void>;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
 }
 
 export async function spawnPharos(
@@ -79,6 +94,7 @@ export async function spawnPharos(
     otlpHttpUrl: started.otlpHttp,
     otlpGrpcPort: started.otlpGrpcPort,
     peakRssMiB: () => Math.round(peakKb / 1024),
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     async stop() {
       clearInterval(timer);
       child.kill('SIGTERM');

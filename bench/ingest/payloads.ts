@@ -8,10 +8,17 @@ import type { LogRecord, Metric, Span } from '../../packages/server/src/otlp/enc
 
 export const ITEMS_PER_REQUEST = 512;
 
+/**
+ * A seeded 32-bit generator (mulberry32) computed exactly with `Math.imul`. The earlier LCG
+ * multiplied past 2^53 in doubles, lost bits and cycled after ~10k draws, so "unique" requests
+ * repeated the same ids and values and flattered compression.
+ */
 let seed = 12345;
 function random(): number {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return seed / 2 ** 31;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 }
 function hex(bytes: number): string {
   let out = '';

@@ -14,6 +14,7 @@ import type { Config } from './config/config.js';
 import { startOtlpGrpcServer, type RunningGrpcServer } from './grpc/otlp-grpc-server.js';
 import { buildMainApp, buildOtlpApp, type AppDeps } from './http/app.js';
 import { registeredRoutes, type RouteEntry } from './http/auth-hook.js';
+import { DecodePool } from './ingest/decode-pool.js';
 import { GroupCommitter } from './ingest/group-committer.js';
 import { LocalLimitStore, RedisLimitStore } from './limits/limit-store.js';
 import { TenantLimiter, tenantLimitsOf } from './limits/tenant-limiter.js';
@@ -184,11 +185,21 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     },
   );
   const prometheus = PrometheusIngest.fromConfig(config);
+  const decodePool =
+    config.role !== 'query' && config.ingest.decodeWorkers > 0
+      ? new DecodePool({
+          workers: config.ingest.decodeWorkers,
+          // As much as the commit queue holds decoded (a few hundred bytes per item on the wire).
+          maxQueuedBytes: Math.max(config.ingest.maxDecompressedBytes, 64 * 1024 * 1024),
+          logger: logger.child({ component: 'decode' }),
+        })
+      : undefined;
   let ready = false;
   const deps: AppDeps = {
     config,
     store,
     committer,
+    ...(decodePool ? { decodePool } : {}),
     logger,
     metrics,
     auth: auth.auth,
@@ -205,6 +216,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     await Promise.all(apps.map((app) => app.close()));
     await grpc?.close();
     await committer.drain();
+    await decodePool?.close();
   };
   const release = async () => {
     await store.close();
@@ -234,6 +246,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
         metrics,
         prometheus,
         limiter,
+        ...(decodePool ? { decodePool } : {}),
         ...(auth.auth ? { tenantOf: grpcTenantOf(auth.auth) } : {}),
       });
     }

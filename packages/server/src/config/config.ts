@@ -88,6 +88,13 @@ export const configSchema = z
         maxPendingItems: positiveInt
           .default(100_000)
           .describe('Decoded items waiting for commit before requests are refused with 429'),
+        decodeWorkers: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(64)
+          .default(1)
+          .describe('Worker threads that decode OTLP bodies; 0 decodes on the main thread'),
         maxAttributesPerItem: positiveInt
           .default(128)
           .describe('Attributes kept per attribute map (first in wire order); the rest dropped'),

@@ -14,6 +14,7 @@ import { AppError } from '../errors.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
+import type { DecodePool } from '../ingest/decode-pool.js';
 import type { TenantLimiter } from '../limits/tenant-limiter.js';
 import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
 import { exportResponse, type OtlpSignal } from '../ingest/otlp-response.js';
@@ -80,6 +81,8 @@ export interface OtlpGrpcDeps {
   prometheus?: PrometheusIngest;
   /** Organisation rate limits and quotas (absent: none). */
   limiter?: TenantLimiter | null;
+  /** Decodes OTLP bodies on worker threads (absent: on the event loop). */
+  decodePool?: DecodePool;
   /** The tenant of a call; authentication hooks in here. */
   tenantOf?: (metadata: Metadata) => TenantId | Promise<TenantId>;
 }
@@ -101,7 +104,11 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
     'grpc.max_send_message_length': 1024 * 1024,
   });
   const tenantOf = deps.tenantOf ?? (() => DEFAULT_TENANT);
-  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus, deps.limiter);
+  const ingestOptions = ingestOptionsOf(deps.config, {
+    prometheus: deps.prometheus,
+    decodePool: deps.decodePool,
+    limiter: deps.limiter,
+  });
 
   for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
     server.addService(serviceDefinition(signal), {

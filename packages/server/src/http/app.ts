@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Config, NodeRole } from '../config/config.js';
+import type { DecodePool } from '../ingest/decode-pool.js';
 import type { GroupCommitter } from '../ingest/group-committer.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import type { TenantLimiter } from '../limits/tenant-limiter.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   metrics: PharosMetrics;
   /** The Prometheus model's ingest side; absent, metrics are stored as OTLP points only. */
   prometheus?: PrometheusIngest;
+  /** Decodes OTLP bodies on worker threads (absent: on the event loop). */
+  decodePool?: DecodePool;
   /**
    * Authentication; null or absent when it is off (`auth: false`). startPharos always sets it;
    * in-process tests that build an app without it get the single-user mode.

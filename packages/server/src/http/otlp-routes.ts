@@ -8,6 +8,7 @@ import {
   type OtlpEncoding,
 } from '../ingest/otlp-body.js';
 import { ingestOptionsOf, ingestOtlp } from '../ingest/otlp-ingest.js';
+import type { DecodePool } from '../ingest/decode-pool.js';
 import { exportResponse, statusResponse, type OtlpSignal } from '../ingest/otlp-response.js';
 import type { PharosMetrics } from '../selfmon/pharos-metrics.js';
 import type { TenantLimiter } from '../limits/tenant-limiter.js';
@@ -23,6 +24,8 @@ export interface OtlpRouteDeps {
   prometheus?: PrometheusIngest;
   /** Organisation rate limits and quotas (absent: none). */
   limiter?: TenantLimiter | null;
+  /** Decodes OTLP bodies on worker threads (absent: on the event loop). */
+  decodePool?: DecodePool;
 }
 
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
@@ -51,7 +54,11 @@ function encodingOrJson(request: FastifyRequest): OtlpEncoding {
  * (google.rpc.Status in the request's encoding) do not leak into the JSON API.
  */
 export function otlpRoutes(deps: OtlpRouteDeps) {
-  const ingestOptions = ingestOptionsOf(deps.config, deps.prometheus, deps.limiter);
+  const ingestOptions = ingestOptionsOf(deps.config, {
+    prometheus: deps.prometheus,
+    decodePool: deps.decodePool,
+    limiter: deps.limiter,
+  });
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(

@@ -1,14 +1,6 @@
 import type { Config } from '../config/config.js';
 import { badRequest } from '../errors.js';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
-import {
-  decodeLogsJson,
-  decodeLogsProtobuf,
-  decodeMetricsJson,
-  decodeMetricsProtobuf,
-  decodeTracesJson,
-  decodeTracesProtobuf,
-} from '../otlp/decode.js';
 import type { AttributeLimits } from '../otlp/attribute-limits.js';
 import type { TenantLimiter } from '../limits/tenant-limiter.js';
 import type { PrometheusIngest } from '../metrics/prometheus-ingest.js';
@@ -17,6 +9,8 @@ import type { LimitedAttributes, Rejections } from '../telemetry/batches.js';
 import type { TenantId } from '../tenant.js';
 import type { TenantBatch } from '../store/telemetry-store.js';
 import type { GroupCommitter } from './group-committer.js';
+import type { DecodePool } from './decode-pool.js';
+import { decodeRequest, type DecodedRequest } from './decode-request.js';
 import type { OtlpEncoding } from './otlp-body.js';
 import type { OtlpSignal } from './otlp-response.js';
 
@@ -37,14 +31,20 @@ export interface IngestOptions {
   prometheus?: PrometheusIngest;
   /** Organisation rate limits and quotas, charged per decoded item before the commit. */
   limiter?: TenantLimiter | null;
+  /** Decodes bodies on worker threads; absent, they are decoded on the calling thread. */
+  decodePool?: DecodePool;
 }
 
 /** The ingest options the configuration asks for. */
 export function ingestOptionsOf(
   config: Config,
-  prometheus?: PrometheusIngest,
-  limiter?: TenantLimiter | null,
+  extras: {
+    prometheus?: PrometheusIngest | undefined;
+    decodePool?: DecodePool | undefined;
+    limiter?: TenantLimiter | null | undefined;
+  } = {},
 ): IngestOptions {
+  const { prometheus, decodePool, limiter } = extras;
   return {
     limiter: limiter ?? null,
     attributeLimits: {
@@ -52,36 +52,25 @@ export function ingestOptionsOf(
       maxValueLength: config.ingest.maxAttributeValueLength,
     },
     ...(prometheus ? { prometheus } : {}),
+    ...(decodePool ? { decodePool } : {}),
   };
 }
 
-function decode(
-  signal: OtlpSignal,
-  encoding: OtlpEncoding,
-  body: Buffer,
+/** The store batch of a decoded request (and, for metrics, its Prometheus-model rows). */
+function toBatch(
+  request: DecodedRequest,
   tenant: TenantId,
-  receivedAt: bigint,
-  limits: AttributeLimits,
   prometheus: PrometheusIngest | undefined,
 ): IngestResult & { batch: TenantBatch; promBuilder?: PromBatchBuilder } {
-  if (signal === 'traces') {
-    const { spans, rejected, limited } =
-      encoding === 'json'
-        ? decodeTracesJson(body.toString('utf8'), receivedAt, limits)
-        : decodeTracesProtobuf(body, receivedAt, limits);
+  if (request.signal === 'traces') {
+    const { spans, rejected, limited } = request.decoded;
     return { batch: { tenant, spans }, accepted: spans.length, rejected, limited };
   }
-  if (signal === 'logs') {
-    const { logs, rejected, limited } =
-      encoding === 'json'
-        ? decodeLogsJson(body.toString('utf8'), receivedAt, limits)
-        : decodeLogsProtobuf(body, receivedAt, limits);
+  if (request.signal === 'logs') {
+    const { logs, rejected, limited } = request.decoded;
     return { batch: { tenant, logs }, accepted: logs.length, rejected, limited };
   }
-  const { points, rejected, limited } =
-    encoding === 'json'
-      ? decodeMetricsJson(body.toString('utf8'), receivedAt, limits)
-      : decodeMetricsProtobuf(body, receivedAt, limits);
+  const { points, rejected, limited } = request.decoded;
   if (!prometheus) {
     return { batch: { tenant, metricPoints: points }, accepted: points.length, rejected, limited };
   }
@@ -110,22 +99,21 @@ export async function ingestOtlp(
 ): Promise<IngestResult> {
   // Under overload, refuse before decoding rather than after.
   committer.admit();
-  const receivedAt = BigInt(Date.now()) * 1_000_000n;
-  let decoded;
+  const task = {
+    signal,
+    encoding,
+    body,
+    receivedAt: BigInt(Date.now()) * 1_000_000n,
+    limits: options.attributeLimits,
+  };
+  let request: DecodedRequest;
   try {
-    decoded = decode(
-      signal,
-      encoding,
-      body,
-      tenant,
-      receivedAt,
-      options.attributeLimits,
-      options.prometheus,
-    );
+    request = options.decodePool ? await options.decodePool.decode(task) : decodeRequest(task);
   } catch (error) {
     if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
     throw error;
   }
+  const decoded = toBatch(request, tenant, options.prometheus);
   await options.limiter?.admitIngest(tenant, decoded.accepted);
   await committer.submit(decoded.batch);
   decoded.promBuilder?.commitRegistered();

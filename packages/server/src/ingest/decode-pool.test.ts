@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { OtlpDecodeError } from '../otlp/decode-error.js';
+import { encodeExportTraceRequest } from '../otlp/encode.js';
+import type { Span } from '../otlp/encode-model.js';
+import { DecodePool } from './decode-pool.js';
+import { decodeRequest, type DecodeTask } from './decode-request.js';
+
+const LIMITS = { maxAttributes: 8, maxValueLength: 32 };
+
+function tracesBody(spans: number): Uint8Array {
+  const list: Span[] = Array.from({ length: spans }, (_, i) => ({
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: (i + 1).toString(16).padStart(16, '0'),
+    name: `GET /items/${i}`,
+    kind: 'server',
+    startTimeUnixNano: 1_700_000_000_000_000_000n + BigInt(i),
+    endTimeUnixNano: 1_700_000_000_500_000_000n + BigInt(i),
+    attributes: {
+      'http.route': '/items/{id}',
+      'long.value': 'x'.repeat(100),
+      ünïcödé: '😀',
+    },
+    events: [{ timeUnixNano: 1_700_000_000_100_000_000n, name: 'cache.miss', attributes: {} }],
+  }));
+  return encodeExportTraceRequest({
+    resourceSpans: [
+      {
+        resource: { attributes: { 'service.name': 'checkout' } },
+        scopeSpans: [{ scope: { name: 'test' }, spans: list }],
+      },
+    ],
+  });
+}
+
+function task(body: Uint8Array): DecodeTask {
+  return { signal: 'traces', encoding: 'protobuf', body, receivedAt: 1n, limits: LIMITS };
+}
+
+describe('DecodePool', () => {
+  let pool: DecodePool | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  it('decodes on a worker exactly what the calling thread decodes', async () => {
+    pool = new DecodePool({ workers: 2, maxQueuedBytes: 64 << 20 });
+    const bodies = [tracesBody(1), tracesBody(700), tracesBody(3)];
+    const results = await Promise.all(bodies.map((body) => pool!.decode(task(body))));
+    results.forEach((result, i) => {
+      expect(result).toEqual(decodeRequest(task(bodies[i]!)));
+    });
+    const [, many] = results;
+    expect(many?.signal === 'traces' && many.decoded.spans.length).toBe(700);
+    expect(many?.signal === 'traces' && many.decoded.limited.valuesTruncated).toBe(700);
+  });
+
+  it('rejects a malformed body with the decoder error and keeps working', async () => {
+    pool = new DecodePool({ workers: 1, maxQueuedBytes: 64 << 20 });
+    const broken = tracesBody(2).subarray(0, 50);
+    let expected: unknown;
+    try {
+      decodeRequest(task(broken));
+    } catch (error) {
+      expected = error;
+    }
+    expect(expected).toBeInstanceOf(OtlpDecodeError);
+    const failure = await pool.decode(task(broken)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OtlpDecodeError);
+    expect((failure as Error).message).toBe((expected as Error).message);
+    const ok = await pool.decode(task(tracesBody(2)));
+    expect(ok.signal === 'traces' && ok.decoded.spans.length).toBe(2);
+  });
+
+  it('refuses with 429 beyond its queued bytes, taking one request when idle', async () => {
+    const body = tracesBody(50);
+    pool = new DecodePool({ workers: 1, maxQueuedBytes: body.byteLength + 10 });
+    const first = pool.decode(task(body));
+    const second = pool.decode(task(body)).catch((error: unknown) => error);
+    const refused = await second;
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).status).toBe(429);
+    expect((refused as AppError).retryAfterSeconds).toBe(1);
+    await expect(first).resolves.toMatchObject({ signal: 'traces' });
+    expect(pool.pendingBytes).toBe(0);
+    // An oversized body is still taken when nothing else waits.
+    await expect(pool.decode(task(tracesBody(200)))).resolves.toMatchObject({ signal: 'traces' });
+  });
+
+  it('refuses work after close', async () => {
+    pool = new DecodePool({ workers: 1, maxQueuedBytes: 1 << 20 });
+    await pool.close();
+    await expect(pool.decode(task(tracesBody(1)))).rejects.toThrow(/closed/);
+  });
+});
