@@ -5,7 +5,7 @@ function columns(rows: [id: bigint, timeMs: number, value: number][]) {
   return {
     length: rows.length,
     ids: BigInt64Array.from(rows, (r) => r[0]),
-    times: BigInt64Array.from(rows, (r) => BigInt(r[1])),
+    times: Float64Array.from(rows, (r) => r[1]),
     values: Float64Array.from(rows, (r) => r[2]),
   };
 }
@@ -49,6 +49,20 @@ describe('groupSamples', () => {
     });
   });
 
+  it('puts non-overlapping runs (time buckets of different parts) in order', () => {
+    const c = columns([
+      [4n, 7000, 7],
+      [4n, 8000, 8],
+      [5n, 1000, 50],
+      [4n, 1000, 1],
+      [4n, 2000, 2],
+      [4n, 4000, 4],
+      [4n, 5000, 5],
+    ]);
+    const [out] = groupSamples([4n], c.length, c.ids, c.times, c.values);
+    expect(plain(out)).toEqual({ t: [1000, 2000, 4000, 5000, 7000, 8000], v: [1, 2, 4, 5, 7, 8] });
+  });
+
   it('tells apart ids that share their low 32 bits', () => {
     const a = (1n << 32n) + 77n;
     const b = (2n << 32n) + 77n;
@@ -73,7 +87,7 @@ describe('groupSamples', () => {
     words[3] = 0x7ff00000;
     values[2] = 3;
     const ids = BigInt64Array.from([9n, 9n, 9n]);
-    const times = BigInt64Array.from([2000n, 3000n, 1000n]);
+    const times = Float64Array.from([2000, 3000, 1000]);
     const [out] = groupSamples([9n], 3, ids, times, values);
     const outWords = new Uint32Array(out!.values.buffer, out!.values.byteOffset, 6);
     expect([...out!.timestamps]).toEqual([1000, 2000, 3000]);

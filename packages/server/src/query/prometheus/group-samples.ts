@@ -4,20 +4,18 @@ export interface SampleArrays {
   values: Float64Array;
 }
 
-const TWO_32 = 4294967296;
-
 /**
  * Flat (series id, time, value) columns → each wanted series' samples, by position in `ids`
  * (undefined when it has none). Rows may come in any order; rows of ids not wanted are skipped.
- * Rows of one series usually come in runs (parts are sorted by id), so the id lookup is done
- * once per run, on the id's 32-bit halves (no BigInt per row). Value bits are copied as
- * integers, so NaN payloads survive.
+ * Rows of one series come in runs (parts are sorted by id within a time bucket), so the work is
+ * per run: one id lookup (on the id's 32-bit halves, no BigInt per row) and one block copy of
+ * times and of values. Value bits are copied as integers, so NaN payloads survive.
  */
 export function groupSamples(
   ids: readonly bigint[],
   length: number,
   seriesIds: BigInt64Array,
-  times: BigInt64Array,
+  times: Float64Array,
   values: Float64Array,
 ): (SampleArrays | undefined)[] {
   const byLow = new Map<number, number>();
@@ -29,28 +27,6 @@ export function groupSamples(
     if (byLow.has(low)) ambiguous.add(low);
     byLow.set(low, i);
   }
-  const idWords = new Int32Array(seriesIds.buffer, seriesIds.byteOffset, length * 2);
-  const timeWords = new Int32Array(times.buffer, times.byteOffset, length * 2);
-  const valueWords = new Uint32Array(values.buffer, values.byteOffset, length * 2);
-
-  // Pass 1: each row's series position (-1: not wanted) and the count per series.
-  const rowSeries = new Int32Array(length);
-  const counts = new Int32Array(ids.length);
-  let lastLow = 0;
-  let lastHigh = 0;
-  let lastPosition = -2;
-  for (let r = 0; r < length; r++) {
-    const low = idWords[2 * r]!;
-    const high = idWords[2 * r + 1]!;
-    if (lastPosition === -2 || low !== lastLow || high !== lastHigh) {
-      lastLow = low;
-      lastHigh = high;
-      lastPosition = positionOf(low, high);
-    }
-    rowSeries[r] = lastPosition;
-    if (lastPosition >= 0) counts[lastPosition]!++;
-  }
-
   function positionOf(low: number, high: number): number {
     if (ambiguous.has(low)) {
       for (let i = 0; i < ids.length; i++) {
@@ -62,9 +38,29 @@ export function groupSamples(
     return i !== undefined && idWordsOf[2 * i + 1] === high ? i : -1;
   }
 
-  // Pass 2: fill per series, noting which came out of time order.
+  // Pass 1: runs of rows of one series (start row, series position), and counts per series.
+  const idWords = new Int32Array(seriesIds.buffer, seriesIds.byteOffset, length * 2);
+  const runStart: number[] = [];
+  const runEnd: number[] = [];
+  const runSeries: number[] = [];
+  const counts = new Int32Array(ids.length);
+  let r = 0;
+  while (r < length) {
+    const low = idWords[2 * r]!;
+    const high = idWords[2 * r + 1]!;
+    const start = r;
+    while (r < length && idWords[2 * r] === low && idWords[2 * r + 1] === high) r++;
+    const position = positionOf(low, high);
+    if (position < 0) continue;
+    runStart.push(start);
+    runEnd.push(r);
+    runSeries.push(position);
+    counts[position]! += r - start;
+  }
+
+  // Pass 2: copy each run into its series, noting series whose runs came out of time order.
   const out: (SampleArrays | undefined)[] = new Array<SampleArrays | undefined>(ids.length);
-  const valueWordsOut: Uint32Array[] = [];
+  const outWords: Uint32Array[] = [];
   const fill = new Int32Array(ids.length);
   const unsorted = new Uint8Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
@@ -72,19 +68,20 @@ export function groupSamples(
     if (n === 0) continue;
     const samples = { timestamps: new Float64Array(n), values: new Float64Array(n) };
     out[i] = samples;
-    valueWordsOut[i] = new Uint32Array(samples.values.buffer);
+    outWords[i] = new Uint32Array(samples.values.buffer);
   }
-  for (let r = 0; r < length; r++) {
-    const i = rowSeries[r]!;
-    if (i < 0) continue;
+  const valueWords = new Uint32Array(values.buffer, values.byteOffset, length * 2);
+  for (let k = 0; k < runSeries.length; k++) {
+    const i = runSeries[k]!;
+    const from = runStart[k]!;
+    const to = runEnd[k]!;
     const samples = out[i]!;
-    const k = fill[i]!++;
-    const t = timeWords[2 * r + 1]! * TWO_32 + (timeWords[2 * r]! >>> 0);
-    if (k > 0 && t < samples.timestamps[k - 1]!) unsorted[i] = 1;
-    samples.timestamps[k] = t;
-    const words = valueWordsOut[i]!;
-    words[2 * k] = valueWords[2 * r]!;
-    words[2 * k + 1] = valueWords[2 * r + 1]!;
+    const at = fill[i]!;
+    if (at > 0 && times[from]! < samples.timestamps[at - 1]!) unsorted[i] = 1;
+    for (let j = from + 1; j < to; j++) if (times[j]! < times[j - 1]!) unsorted[i] = 1;
+    samples.timestamps.set(times.subarray(from, to), at);
+    outWords[i]!.set(valueWords.subarray(2 * from, 2 * to), 2 * at);
+    fill[i] = at + (to - from);
   }
   for (let i = 0; i < ids.length; i++) {
     const samples = out[i];
@@ -95,17 +92,21 @@ export function groupSamples(
 }
 
 /**
- * Stable sort by timestamp. A series' rows arrive as a few ascending runs (one per part or
- * scan thread), so this is a natural merge sort: adjacent runs are merged pairwise until one
- * is left, O(n log runs). Value bits move as integers.
+ * Stable sort by timestamp. A series' rows arrive as ascending runs (one per part, time bucket
+ * or scan thread); when the runs, ordered by their first timestamp, do not overlap they are
+ * just concatenated in that order. Otherwise adjacent runs are merged pairwise until one is
+ * left (natural merge sort, O(n log runs)). Value bits move as integers.
  */
 function sortByTime({ timestamps, values }: SampleArrays): SampleArrays {
   const n = timestamps.length;
   let bounds: number[] = [0];
   for (let i = 1; i < n; i++) if (timestamps[i]! < timestamps[i - 1]!) bounds.push(i);
   bounds.push(n);
+  const inWords = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+  const concatenated = concatenateRuns(timestamps, inWords, bounds);
+  if (concatenated) return concatenated;
   let ts: Float64Array = timestamps;
-  let vs: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+  let vs: Uint32Array = inWords;
   let tsOut: Float64Array = new Float64Array(n);
   let vsOut: Uint32Array = new Uint32Array(n * 2);
   while (bounds.length > 2) {
@@ -132,6 +133,34 @@ function sortByTime({ timestamps, values }: SampleArrays): SampleArrays {
     [vs, vsOut] = [vsOut, vs];
   }
   return { timestamps: ts, values: new Float64Array(vs.buffer, vs.byteOffset, n) };
+}
+
+/** Runs [bounds[k], bounds[k+1]) copied in order of their first timestamp, if none overlap. */
+function concatenateRuns(
+  timestamps: Float64Array,
+  words: Uint32Array,
+  bounds: readonly number[],
+): SampleArrays | undefined {
+  const runs = bounds.length - 1;
+  const order = Array.from({ length: runs }, (_, k) => k).sort(
+    (a, b) => timestamps[bounds[a]!]! - timestamps[bounds[b]!]!,
+  );
+  for (let k = 1; k < runs; k++) {
+    const previousLast = timestamps[bounds[order[k - 1]! + 1]! - 1]!;
+    if (previousLast >= timestamps[bounds[order[k]!]!]!) return undefined;
+  }
+  const n = timestamps.length;
+  const sorted = { timestamps: new Float64Array(n), values: new Float64Array(n) };
+  const outWords = new Uint32Array(sorted.values.buffer);
+  let at = 0;
+  for (const k of order) {
+    const from = bounds[k]!;
+    const to = bounds[k + 1]!;
+    sorted.timestamps.set(timestamps.subarray(from, to), at);
+    outWords.set(words.subarray(2 * from, 2 * to), 2 * at);
+    at += to - from;
+  }
+  return sorted;
 }
 
 /**

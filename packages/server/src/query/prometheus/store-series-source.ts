@@ -163,15 +163,16 @@ export class StoreSeriesSource implements SeriesSource {
     const { length, columns } = await this.store.queryNumeric!(
       this.tenant,
       rangeOf(startMs, endMs),
-      this.samplesQuery(series, sql`series_id, time_ms, value`, raw('')),
-      ['int64', 'int64', 'float64'],
+      // Times as doubles (exact: Unix ms are far below 2^53), copied as they come.
+      this.samplesQuery(series, sql`series_id, CAST(time_ms AS DOUBLE), value`, raw('')),
+      ['int64', 'float64', 'float64'],
       this.queryOptions,
     );
     return groupSamples(
       series.map((s) => s.id),
       length,
       columns[0] as BigInt64Array,
-      columns[1] as BigInt64Array,
+      columns[1] as Float64Array,
       columns[2] as Float64Array,
     );
   }
