@@ -237,6 +237,7 @@ let encodeMs = 0;
 let refused = 0;
 let failed = 0;
 let peakRssMiB = 0;
+let ingestCpuUsPerSample = 0;
 let bytesPerSample = 0;
 let bytesPerSampleAll = 0;
 if (!reuseDir) await ingestAndSeal();
@@ -250,6 +251,7 @@ async function ingestAndSeal(): Promise<void> {
   const server = await startServer(dataDir);
   const writeUrl = `${server.httpUrl}/prometheus/api/v1/write`;
   const scratch = Buffer.alloc(series.reduce((n, s) => n + s.labelBytes.length + 32, 0));
+  const ingestCpuBefore = cpuMs(server.child.pid);
   let nextStep = 0;
   const ingestStarted = performance.now();
   async function worker(): Promise<void> {
@@ -292,11 +294,13 @@ async function ingestAndSeal(): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   ingestSeconds = (performance.now() - ingestStarted) / 1000;
   samplesPerSecond = Math.round(totalSamples / ingestSeconds);
+  ingestCpuUsPerSample = ((cpuMs(server.child.pid) - ingestCpuBefore) * 1000) / totalSamples;
   peakRssMiB = server.peakRssMiB();
   await server.stop();
   console.error(
     `ingest: ${samplesPerSecond.toLocaleString('en')} samples/s over ${ingestSeconds.toFixed(1)} s ` +
-      `(client encoding ${(encodeMs / 1000).toFixed(1)} s of it, same machine), ${refused} refusals (retried), peak RSS ${peakRssMiB} MiB`,
+      `(client encoding ${(encodeMs / 1000).toFixed(1)} s of it, same machine), ${refused} refusals (retried), peak RSS ${peakRssMiB} MiB, ` +
+      `server CPU ${ingestCpuUsPerSample.toFixed(2)} µs/sample`,
   );
 
   await sealAll(dataDir);
@@ -404,6 +408,7 @@ console.log(
     refusals: refused,
     failed,
     peakRssMiB,
+    ingestServerCpuUsPerSample: Number(ingestCpuUsPerSample.toFixed(3)),
     bytesPerSample: Number(bytesPerSample.toFixed(3)),
     bytesPerSampleWithIndex: Number(bytesPerSampleAll.toFixed(3)),
     queries: engineMissing ? 'engine not merged' : queryResults,
