@@ -116,13 +116,7 @@ export class SeriesRegistry {
     const state = this.tenants.get(tenant);
     if (state === undefined) return undefined;
     const guess = position >= 0 ? state.byPosition[position] : undefined;
-    if (
-      guess !== undefined &&
-      guess.raw.length === end - start &&
-      buf.compare(guess.raw, 0, guess.raw.length, start, end) === 0
-    ) {
-      return guess.entry;
-    }
+    if (guess !== undefined && sameBytes(guess.raw, buf, start, end)) return guess.entry;
     const entry = state.byRaw.get(asciiText(buf, start, end));
     if (entry !== undefined) this.rememberPosition(state, buf, start, end, position, entry);
     return entry;
@@ -164,6 +158,18 @@ export class SeriesRegistry {
     if (state.metadata.size >= this.options.maxSeries) state.metadata.clear();
     state.metadata.add(key);
   }
+}
+
+/**
+ * Whether `buf[start, end)` equals `raw`. A JS loop: for label sets (~100 bytes) it is several
+ * times faster than `Buffer.compare` with offsets, whose argument checks and native call
+ * dominate at that size (measured in the remote write profile).
+ */
+function sameBytes(raw: Buffer, buf: Buffer, start: number, end: number): boolean {
+  const length = raw.length;
+  if (length !== end - start) return false;
+  for (let i = 0; i < length; i++) if (raw[i] !== buf[start + i]) return false;
+  return true;
 }
 
 function canonical(labels: Labels): string {
