@@ -302,15 +302,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     )`);
     // The skip index of sealed span and log parts (block-index.ts); parts without a block count
     // were written before it and are read whole.
-    // Only when missing: DuckDB 1.5 logs the no-op `ADD COLUMN IF NOT EXISTS` in its WAL and
-    // then crashes replaying it after an unclean stop (test/crash-safety.int.test.ts).
-    const [blocksColumn] = await this.rows(
-      this.writer,
-      sql`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'parts' AND column_name = 'blocks'`,
-    );
-    if (Number(blocksColumn?.n) === 0) {
-      await this.writer.run('ALTER TABLE parts ADD COLUMN blocks INTEGER');
-    }
+    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS blocks INTEGER');
     await this.writer.run(BLOCK_INDEX_DDL);
   }
 
