@@ -3,7 +3,10 @@
  * process.
  *
  *   npm run bench:metrics -- [--series 10000] [--hours 24] [--step 15] [--concurrency 4]
- *                            [--repeat 15]
+ *                            [--repeat 15] [--keep] [--queries-only DIR]
+ *
+ * `--keep` leaves the data directory in place (its path is printed); `--queries-only DIR` skips
+ * steps 1-3 and times the queries on a directory kept earlier (same `--series` and `--hours`).
  *
  * 1. Starts `pharos start` (auth off) on a fresh data directory.
  * 2. Sends `--hours` of data at `--step` seconds for `--series` active series (counters, gauges
@@ -12,7 +15,9 @@
  *    the fly, on the same machine), `--concurrency` requests in flight.
  * 3. Stops the server, seals everything into Parquet parts and reports bytes per sample.
  * 4. Restarts on the same data and times typical dashboard queries through
- *    /prometheus/api/v1/query_range over 1 h, 2 h and 24 h (the last at 60 s steps).
+ *    /prometheus/api/v1/query_range over 1 h, 2 h and 24 h (the last at 60 s steps): latency
+ *    p50/p95 and the server's CPU time per query (all threads; steadier than latency on a
+ *    shared machine).
  *
  * Prints a human summary on stderr and one JSON line on stdout.
  */
@@ -31,6 +36,8 @@ const { values: args } = parseArgs({
     step: { type: 'string', default: '15' },
     concurrency: { type: 'string', default: '4' },
     repeat: { type: 'string', default: '15' },
+    keep: { type: 'boolean', default: false },
+    'queries-only': { type: 'string' },
   },
 });
 const SERIES = Number(args.series);
@@ -101,7 +108,9 @@ function random(): number {
 }
 
 function advance(series: BenchSeries[]): void {
-  let latencyCount = 0;
+  // This step's new observations at or below the current bucket's bound (cumulative in `le`).
+  let newObservations = 0;
+  let totalObservations = 0;
   for (const s of series) {
     switch (s.kind) {
       case 'counter':
@@ -112,17 +121,19 @@ function advance(series: BenchSeries[]): void {
         s.value = Math.max(0, (s.value || 500e6) + Math.round((random() - 0.5) * 1e6));
         break;
       case 'bucket':
-        // Cumulative buckets: each higher bucket at least as large as the one below.
-        if (s.le === 0) latencyCount = 0;
-        latencyCount += Math.floor(random() * 6);
-        s.value += latencyCount;
-        latencyCount = s.value;
+        // Cumulative buckets: a higher bucket gains at least what the one below gains, so each
+        // is at least as large as the one below (every bucket is a counter of the same events).
+        if (s.le === 0) newObservations = 0;
+        newObservations += Math.floor(random() * 6);
+        s.value += newObservations;
+        totalObservations = s.value;
         break;
       case 'sum':
         s.value += random() * 2;
         break;
       case 'count':
-        s.value = latencyCount;
+        // Equal to the +Inf bucket.
+        s.value = totalObservations;
         break;
     }
   }
@@ -191,6 +202,18 @@ async function sealAll(dataDir: string): Promise<void> {
   await new Promise((resolve) => sealer.once('exit', resolve));
 }
 
+/**
+ * CPU time (user + system, all threads) the process has used, in ms, from /proc (10 ms ticks).
+ * Unlike latency it hardly depends on what else the machine runs.
+ */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5) (utime, stime); the slice starts at field 3.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -198,83 +221,101 @@ function percentile(sorted: number[], p: number): number {
 
 // ---------------------------------------------------------------- run
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-metrics-'));
+const reuseDir = args['queries-only'];
+const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-metrics-'));
 const series = dataSet(SERIES);
-const endMs = Math.floor(Date.now() / STEP_MS) * STEP_MS - STEP_MS;
+const endFile = path.join(dataDir, 'bench-end-ms');
+const endMs = reuseDir
+  ? Number(fs.readFileSync(endFile, 'utf8'))
+  : Math.floor(Date.now() / STEP_MS) * STEP_MS - STEP_MS;
 const steps = Math.floor((HOURS * 3_600_000) / STEP_MS);
 const startMs = endMs - (steps - 1) * STEP_MS;
 const totalSamples = steps * series.length;
-console.error(
-  `bench:metrics: ${series.length} series, ${HOURS} h at ${STEP_MS / 1000} s = ${steps} steps, ${totalSamples.toLocaleString('en')} samples; data dir ${dataDir}`,
-);
-
-const server = await startServer(dataDir);
-const writeUrl = `${server.httpUrl}/prometheus/api/v1/write`;
-const scratch = Buffer.alloc(series.reduce((n, s) => n + s.labelBytes.length + 32, 0));
-let nextStep = 0;
+let samplesPerSecond = 0;
+let ingestSeconds = 0;
+let encodeMs = 0;
 let refused = 0;
 let failed = 0;
-let encodeMs = 0;
-const ingestStarted = performance.now();
-async function worker(): Promise<void> {
-  for (;;) {
-    const step = nextStep++;
-    if (step >= steps) return;
-    // Steps are produced in order by one encoder (values are cumulative).
-    const t0 = performance.now();
-    advance(series);
-    const body = encodeRequest(series, startMs + step * STEP_MS, scratch);
-    encodeMs += performance.now() - t0;
+let peakRssMiB = 0;
+let ingestCpuUsPerSample = 0;
+let bytesPerSample = 0;
+let bytesPerSampleAll = 0;
+if (!reuseDir) await ingestAndSeal();
+
+async function ingestAndSeal(): Promise<void> {
+  fs.writeFileSync(endFile, String(endMs));
+  console.error(
+    `bench:metrics: ${series.length} series, ${HOURS} h at ${STEP_MS / 1000} s = ${steps} steps, ${totalSamples.toLocaleString('en')} samples; data dir ${dataDir}`,
+  );
+
+  const server = await startServer(dataDir);
+  const writeUrl = `${server.httpUrl}/prometheus/api/v1/write`;
+  const scratch = Buffer.alloc(series.reduce((n, s) => n + s.labelBytes.length + 32, 0));
+  const ingestCpuBefore = cpuMs(server.child.pid);
+  let nextStep = 0;
+  const ingestStarted = performance.now();
+  async function worker(): Promise<void> {
     for (;;) {
-      const response = await fetch(writeUrl, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/x-protobuf',
-          'content-encoding': 'snappy',
-          'x-prometheus-remote-write-version': '0.1.0',
-        },
-      });
-      await response.arrayBuffer();
-      if (response.status === 204) break;
-      if (response.status === 429 || response.status === 503) {
-        refused++;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
+      const step = nextStep++;
+      if (step >= steps) return;
+      // Steps are produced in order by one encoder (values are cumulative).
+      const t0 = performance.now();
+      advance(series);
+      const body = encodeRequest(series, startMs + step * STEP_MS, scratch);
+      encodeMs += performance.now() - t0;
+      for (;;) {
+        const response = await fetch(writeUrl, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/x-protobuf',
+            'content-encoding': 'snappy',
+            'x-prometheus-remote-write-version': '0.1.0',
+          },
+        });
+        await response.arrayBuffer();
+        if (response.status === 204) break;
+        if (response.status === 429 || response.status === 503) {
+          refused++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        failed++;
+        throw new Error(`remote write answered ${response.status}`);
       }
-      failed++;
-      throw new Error(`remote write answered ${response.status}`);
-    }
-    if (step % 500 === 0 && step > 0) {
-      const seconds = (performance.now() - ingestStarted) / 1000;
-      console.error(
-        `  ${step}/${steps} steps, ${Math.round((step * series.length) / seconds).toLocaleString('en')} samples/s`,
-      );
+      if (step % 500 === 0 && step > 0) {
+        const seconds = (performance.now() - ingestStarted) / 1000;
+        console.error(
+          `  ${step}/${steps} steps, ${Math.round((step * series.length) / seconds).toLocaleString('en')} samples/s`,
+        );
+      }
     }
   }
-}
-await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-const ingestSeconds = (performance.now() - ingestStarted) / 1000;
-const samplesPerSecond = Math.round(totalSamples / ingestSeconds);
-const peakRssMiB = server.peakRssMiB();
-await server.stop();
-console.error(
-  `ingest: ${samplesPerSecond.toLocaleString('en')} samples/s over ${ingestSeconds.toFixed(1)} s ` +
-    `(client encoding ${(encodeMs / 1000).toFixed(1)} s of it, same machine), ${refused} refusals (retried), peak RSS ${peakRssMiB} MiB`,
-);
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  samplesPerSecond = Math.round(totalSamples / ingestSeconds);
+  ingestCpuUsPerSample = ((cpuMs(server.child.pid) - ingestCpuBefore) * 1000) / totalSamples;
+  peakRssMiB = server.peakRssMiB();
+  await server.stop();
+  console.error(
+    `ingest: ${samplesPerSecond.toLocaleString('en')} samples/s over ${ingestSeconds.toFixed(1)} s ` +
+      `(client encoding ${(encodeMs / 1000).toFixed(1)} s of it, same machine), ${refused} refusals (retried), peak RSS ${peakRssMiB} MiB, ` +
+      `server CPU ${ingestCpuUsPerSample.toFixed(2)} µs/sample`,
+  );
 
-await sealAll(dataDir);
-const partsDir = path.join(dataDir, 'parts');
-const sampleBytes = directorySize(path.join(partsDir, 'prom_samples'));
-const indexBytes =
-  directorySize(path.join(partsDir, 'prom_series')) +
-  directorySize(path.join(partsDir, 'prom_metadata'));
-const bytesPerSample = sampleBytes / totalSamples;
-const bytesPerSampleAll = (sampleBytes + indexBytes) / totalSamples;
-console.error(
-  `disk: ${(sampleBytes / 1e6).toFixed(1)} MB samples + ${(indexBytes / 1e6).toFixed(2)} MB series index = ` +
-    `${bytesPerSample.toFixed(3)} B/sample (${bytesPerSampleAll.toFixed(3)} with the index)`,
-);
+  await sealAll(dataDir);
+  const partsDir = path.join(dataDir, 'parts');
+  const sampleBytes = directorySize(path.join(partsDir, 'prom_samples'));
+  const indexBytes =
+    directorySize(path.join(partsDir, 'prom_series')) +
+    directorySize(path.join(partsDir, 'prom_metadata'));
+  bytesPerSample = sampleBytes / totalSamples;
+  bytesPerSampleAll = (sampleBytes + indexBytes) / totalSamples;
+  console.error(
+    `disk: ${(sampleBytes / 1e6).toFixed(1)} MB samples + ${(indexBytes / 1e6).toFixed(2)} MB series index = ` +
+      `${bytesPerSample.toFixed(3)} B/sample (${bytesPerSampleAll.toFixed(3)} with the index)`,
+  );
+}
 
 // ---------------------------------------------------------------- queries
 
@@ -292,12 +333,16 @@ const RANGES: { name: string; hours: number; stepSeconds: number }[] = [
   { name: '24h', hours: 24, stepSeconds: 60 },
 ].filter((r) => r.hours <= HOURS);
 
-const queryResults: Record<string, { p50Ms: number; p95Ms: number; series: number }> = {};
+const queryResults: Record<
+  string,
+  { p50Ms: number; p95Ms: number; serverCpuMs: number; series: number }
+> = {};
 let engineMissing = false;
 outer: for (const range of RANGES) {
   for (const [name, query] of Object.entries(QUERIES)) {
     const latencies: number[] = [];
     let seriesCount = 0;
+    const cpuBefore = cpuMs(queryServer.child.pid);
     for (let i = 0; i < REPEAT; i++) {
       const params = new URLSearchParams({
         query,
@@ -326,15 +371,18 @@ outer: for (const range of RANGES) {
       }
       seriesCount = body.data?.result.length ?? 0;
     }
+    const serverCpuMs = (cpuMs(queryServer.child.pid) - cpuBefore) / latencies.length;
     latencies.sort((a, b) => a - b);
     const key = `${range.name} ${name}`;
     queryResults[key] = {
       p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
       p95Ms: Number(percentile(latencies, 0.95).toFixed(1)),
+      serverCpuMs: Number(serverCpuMs.toFixed(1)),
       series: seriesCount,
     };
     console.error(
-      `query ${key}: p50 ${queryResults[key].p50Ms} ms, p95 ${queryResults[key].p95Ms} ms (${seriesCount} result series)`,
+      `query ${key}: p50 ${queryResults[key].p50Ms} ms, p95 ${queryResults[key].p95Ms} ms, ` +
+        `server CPU ${queryResults[key].serverCpuMs} ms/query (${seriesCount} result series)`,
     );
   }
 }
@@ -345,7 +393,8 @@ if (engineMissing) {
   );
 }
 await queryServer.stop();
-fs.rmSync(dataDir, { recursive: true, force: true });
+if (args.keep || reuseDir) console.error(`data kept in ${dataDir}`);
+else fs.rmSync(dataDir, { recursive: true, force: true });
 
 console.log(
   JSON.stringify({
@@ -359,6 +408,7 @@ console.log(
     refusals: refused,
     failed,
     peakRssMiB,
+    ingestServerCpuUsPerSample: Number(ingestCpuUsPerSample.toFixed(3)),
     bytesPerSample: Number(bytesPerSample.toFixed(3)),
     bytesPerSampleWithIndex: Number(bytesPerSampleAll.toFixed(3)),
     queries: engineMissing ? 'engine not merged' : queryResults,

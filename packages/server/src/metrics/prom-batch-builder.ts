@@ -86,13 +86,27 @@ export class PromBatchBuilder {
     return entry;
   }
 
-  /** The series whose label set is encoded as `buf[start, end)`, if the registry knows it. */
-  cachedRawSeries(buf: Buffer, start: number, end: number): SeriesEntry | undefined {
-    return this.registry.cachedRaw(this.tenant, buf, start, end);
+  /**
+   * The series whose label set is encoded as `buf[start, end)`, if the registry knows it;
+   * `position` is the series' index in its request (see SeriesRegistry.cachedRaw).
+   */
+  cachedRawSeries(
+    buf: Buffer,
+    start: number,
+    end: number,
+    position: number,
+  ): SeriesEntry | undefined {
+    return this.registry.cachedRaw(this.tenant, buf, start, end, position);
   }
 
-  rememberRawSeries(buf: Buffer, start: number, end: number, series: SeriesEntry): void {
-    this.registry.rememberRaw(this.tenant, buf, start, end, series);
+  rememberRawSeries(
+    buf: Buffer,
+    start: number,
+    end: number,
+    series: SeriesEntry,
+    position: number,
+  ): void {
+    this.registry.rememberRaw(this.tenant, buf, start, end, series, position);
   }
 
   /**

@@ -145,6 +145,43 @@ describe('remote write decoder', () => {
     expect(second.batch.promSeries).toBeUndefined();
   });
 
+  it('finds series by position and by content when a sender reorders them', () => {
+    const registry = new SeriesRegistry({ maxSeries: 1000 });
+    const a = {
+      labels: [
+        ['__name__', 'a'],
+        ['job', 'x'],
+      ] as const,
+      samples: [{ value: 1, timestampMs: 1000 }],
+    };
+    const b = {
+      labels: [
+        ['__name__', 'b'],
+        ['job', 'x'],
+      ] as const,
+      samples: [{ value: 2, timestampMs: 1000 }],
+    };
+    const c = {
+      labels: [
+        ['__name__', 'b'],
+        ['job', 'xx'],
+      ] as const,
+      samples: [{ value: 3, timestampMs: 1000 }],
+    };
+    const idsOf = (...series: (typeof a | typeof b | typeof c)[]) => {
+      const { batch } = decode(encodeWriteRequest(series), registry);
+      return [...batch.promSamples!.seriesId];
+    };
+    const [idA, idB] = idsOf(a, b);
+    expect(idA).not.toBe(idB);
+    expect(idsOf(a, b)).toEqual([idA, idB]);
+    // Other series at the same positions: the guess by position must not match them.
+    expect(idsOf(b, a)).toEqual([idB, idA]);
+    const [idC] = idsOf(c, a);
+    expect([idA, idB]).not.toContain(idC);
+    expect(idsOf(b, c, a)).toEqual([idB, idC, idA]);
+  });
+
   it.each([
     [
       'truncated',

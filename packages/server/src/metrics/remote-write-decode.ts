@@ -226,7 +226,7 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
           stats.histogramsIgnored++;
         } else series.skip(t & 7);
       }
-      stats.series++;
+      const position = stats.series++;
       if (sampleCount === 0 && exemplarCount === 0) continue;
       // Prometheus sends labels contiguous: their raw bytes identify the series without
       // decoding them (labels of a known series are decoded only on a cache miss).
@@ -240,7 +240,9 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
         }
         return labels;
       };
-      let entry = contiguous ? out.cachedRawSeries(buf, labelsStart, labelsEnd) : undefined;
+      let entry = contiguous
+        ? out.cachedRawSeries(buf, labelsStart, labelsEnd, position)
+        : undefined;
       if (entry === undefined) {
         const fresh = out.seriesOf(resolve());
         if (fresh === null) {
@@ -248,7 +250,7 @@ export function decodeWriteRequest(buf: Buffer, out: PromBatchBuilder): RemoteWr
           continue;
         }
         entry = fresh;
-        if (contiguous) out.rememberRawSeries(buf, labelsStart, labelsEnd, entry);
+        if (contiguous) out.rememberRawSeries(buf, labelsStart, labelsEnd, entry, position);
       }
       for (let i = 0; i < sampleCount; i += 2) {
         sample.reset(sampleRanges[i]!, sampleRanges[i + 1]!);

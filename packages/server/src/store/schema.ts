@@ -223,11 +223,21 @@ export const SEAL_ORDER: Record<Signal, readonly string[]> = {
   logs: ['service_name', 'time_unix_nano'],
   metric_points: ['metric_name', 'service_name', 'attributes', 'time_unix_nano'],
   prom_series: ['metric_name', 'series_id'],
-  // Series id then time: one series' samples are contiguous (delta-encoded time, similar
-  // values), and row-group statistics on series_id skip the other series.
+  // Within a time bucket (SEAL_TIME_BUCKET) by series id then time: one series' samples of a
+  // bucket are contiguous (delta-encoded time, similar values), and row-group statistics on
+  // time_ms skip the buckets a query's window does not touch.
   prom_samples: ['series_id', 'time_ms'],
   prom_exemplars: ['series_id', 'time_ms'],
   prom_metadata: ['metric_name'],
+};
+
+/**
+ * Sealed rows of these signals are ordered by `time column // bucket` before SEAL_ORDER. For
+ * samples (sorted by series id otherwise, so every row group spans the whole day): a 2 h
+ * dashboard window reads the row groups of one or two buckets instead of the whole day.
+ */
+export const SEAL_TIME_BUCKET: Partial<Record<Signal, bigint>> = {
+  prom_samples: 7_200_000n,
 };
 
 /** Rows per Parquet row group: small for spans, so a trace-id lookup reads little. */

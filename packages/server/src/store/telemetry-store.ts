@@ -36,6 +36,19 @@ export type ScopedSources = Record<Signal, SqlFragment>;
 
 export type Row = Record<string, unknown>;
 
+/** The type of one column of a numeric query (`queryNumeric`). */
+export type NumericColumnType = 'int64' | 'float64';
+
+/**
+ * A numeric query's result, column-wise: per requested column, in order, a `BigInt64Array`
+ * ('int64', NULL read as 0) or a `Float64Array` ('float64', NULL read as NaN), all `length` long.
+ * Float bits come through untouched (NaN payloads included).
+ */
+export interface NumericColumns {
+  length: number;
+  columns: (BigInt64Array | Float64Array)[];
+}
+
 export interface QueryOptions {
   timeoutMs?: number;
   /** What the query is known to require, so a store may skip data; never changes results. */
@@ -136,6 +149,18 @@ export interface TelemetryStore {
     build: (sources: ScopedSources) => SqlFragment,
     options?: QueryOptions,
   ): Promise<Row[]>;
+  /**
+   * Optional: `query` for results made only of int64 and float64 columns (`types`, in select
+   * order), returned as typed arrays without an object per row. Stores whose client can hand
+   * over columns cheaply implement it; callers fall back to `query` otherwise.
+   */
+  queryNumeric?(
+    tenant: TenantId,
+    range: TimeRange | null,
+    build: (sources: ScopedSources) => SqlFragment,
+    types: readonly NumericColumnType[],
+    options?: QueryOptions,
+  ): Promise<NumericColumns>;
   /**
    * Optional, for stores that keep a trace index (ClickHouse): the time span of a trace's spans,
    * or null when the trace is unknown. Trace-by-id uses it to read only that span of time.

@@ -1,5 +1,5 @@
-import type { TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
-import { join, sql, type SqlFragment } from '../../store/sql.js';
+import type { ScopedSources, TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
+import { join, raw, sql, type SqlFragment } from '../../store/sql.js';
 import type { TenantId } from '../../tenant.js';
 import { parseLabelsText } from '../../metrics/series-id.js';
 import {
@@ -13,6 +13,7 @@ import {
   type SeriesSource,
 } from '../promql/types.js';
 import { compileMatchers, pinnedMetricName } from './label-matchers.js';
+import { dedupeTimestamps, groupSamples, type SampleArrays } from './group-samples.js';
 
 export interface StoreSeriesSourceOptions {
   /** Time budget of each store query. */
@@ -121,25 +122,83 @@ export class StoreSeriesSource implements SeriesSource {
   ): Promise<SeriesSamples[]> {
     const series = await this.matchingSeries([matchers], startMs, endMs);
     if (series.length === 0) return [];
-    const ids = series.map((s) => s.id);
-    const min = ids.reduce((a, b) => (b < a ? b : a));
-    const max = ids.reduce((a, b) => (b > a ? b : a));
+    const loaded = this.store.queryNumeric
+      ? await this.samplesByColumns(series, startMs, endMs)
+      : await this.samplesByLists(series, startMs, endMs);
+    const result: SeriesSamples[] = [];
+    for (let i = 0; i < series.length; i++) {
+      const samples = loaded[i];
+      if (samples === undefined || samples.timestamps.length === 0) continue;
+      restoreStaleMarkers(samples.values);
+      result.push({ labels: series[i]!.labels, ...samples });
+    }
+    return result.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  private samplesQuery(
+    series: readonly IndexedSeries[],
+    select: SqlFragment,
+    groupBy: SqlFragment,
+  ): (s: ScopedSources) => SqlFragment {
+    let min = series[0]!.id;
+    let max = min;
+    for (const { id } of series) {
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    const ids = idList(series.map((s) => s.id));
+    return (s) =>
+      sql`SELECT ${select} FROM ${s.prom_samples} WHERE series_id BETWEEN ${min} AND ${max} AND series_id IN (${ids})${groupBy}`;
+  }
+
+  /**
+   * The samples of `series` (by position) as flat columns, grouped here: the store sends
+   * (series id, time, value) rows in any order, without building a list per series.
+   */
+  private async samplesByColumns(
+    series: readonly IndexedSeries[],
+    startMs: number,
+    endMs: number,
+  ): Promise<(SampleArrays | undefined)[]> {
+    const { length, columns } = await this.store.queryNumeric!(
+      this.tenant,
+      rangeOf(startMs, endMs),
+      // Times as doubles (exact: Unix ms are far below 2^53), copied as they come.
+      this.samplesQuery(series, sql`series_id, CAST(time_ms AS DOUBLE), value`, raw('')),
+      ['int64', 'float64', 'float64'],
+      this.queryOptions,
+    );
+    return groupSamples(
+      series.map((s) => s.id),
+      length,
+      columns[0] as BigInt64Array,
+      columns[1] as Float64Array,
+      columns[2] as Float64Array,
+    );
+  }
+
+  /** The samples of `series` (by position), as one time-ordered list per series. */
+  private async samplesByLists(
+    series: readonly IndexedSeries[],
+    startMs: number,
+    endMs: number,
+  ): Promise<(SampleArrays | undefined)[]> {
     const dialect = this.store.dialect;
     const rows = await this.store.query(
       this.tenant,
       rangeOf(startMs, endMs),
-      (s) =>
-        sql`SELECT series_id, ${dialect.orderedList(sql`time_ms`, sql`time_ms`)} AS t, ${dialect.orderedList(
-          sql`value`,
-          sql`time_ms`,
-        )} AS v FROM ${s.prom_samples} WHERE series_id BETWEEN ${min} AND ${max} AND series_id IN (${idList(ids)}) GROUP BY series_id`,
+      this.samplesQuery(
+        series,
+        sql`series_id, ${dialect.orderedList(sql`time_ms`, sql`time_ms`)} AS t, ${dialect.orderedList(sql`value`, sql`time_ms`)} AS v`,
+        raw(' GROUP BY series_id'),
+      ),
       this.queryOptions,
     );
-    const byId = new Map(series.map((s) => [s.id, s.labels]));
-    const result: SeriesSamples[] = [];
+    const position = new Map(series.map((s, i) => [s.id, i]));
+    const result: (SampleArrays | undefined)[] = [];
     for (const row of rows) {
-      const labels = byId.get(BigInt(row.series_id as bigint | number));
-      if (!labels) continue;
+      const at = position.get(BigInt(row.series_id as bigint | number));
+      if (at === undefined) continue;
       const times = row.t as (bigint | number)[];
       const values = row.v as (number | null)[];
       const timestamps = new Float64Array(times.length);
@@ -148,11 +207,9 @@ export class StoreSeriesSource implements SeriesSource {
         timestamps[i] = Number(times[i]);
         vals[i] = values[i] ?? Number.NaN;
       }
-      const samples = dedupeTimestamps(timestamps, vals);
-      restoreStaleMarkers(samples.values);
-      result.push({ labels, ...samples });
+      result[at] = dedupeTimestamps({ timestamps, values: vals });
     }
-    return result.sort((a, b) => compareLabels(a.labels, b.labels));
+    return result;
   }
 
   async series(
@@ -280,27 +337,6 @@ function restoreStaleMarkers(values: Float64Array): void {
       words[2 * i + 1] = 0x7ff00000;
     }
   }
-}
-
-/**
- * One sample per timestamp: a series written twice for the same instant (a retried request)
- * keeps the value written last in the ordered list.
- */
-function dedupeTimestamps(
-  timestamps: Float64Array,
-  values: Float64Array,
-): { timestamps: Float64Array; values: Float64Array } {
-  let out = 0;
-  for (let i = 0; i < timestamps.length; i++) {
-    if (out > 0 && timestamps[out - 1] === timestamps[i]) {
-      values[out - 1] = values[i]!;
-      continue;
-    }
-    timestamps[out] = timestamps[i]!;
-    values[out] = values[i]!;
-    out++;
-  }
-  return { timestamps: timestamps.subarray(0, out), values: values.subarray(0, out) };
 }
 
 export function compareLabels(a: Labels, b: Labels): number {

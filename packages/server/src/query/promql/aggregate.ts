@@ -61,6 +61,8 @@ export function aggregate(
     return selectiveAggregate(node, input, grid, param!, groups, seriesGroup, checkDeadline);
   }
 
+  if (op === 'sum') return sumBySeries(input, grid, groups, seriesGroup, checkDeadline);
+
   const g = groups.length;
   const value = new Float64Array(g);
   const mean = new Float64Array(g);
@@ -86,9 +88,6 @@ export function aggregate(
       }
       count[gi]!++;
       switch (op) {
-        case 'sum':
-          value[gi]! += v;
-          break;
         case 'avg': {
           const m = mean[gi]!;
           if (!Number.isFinite(m) && !Number.isNaN(m)) {
@@ -138,6 +137,42 @@ export function aggregate(
       results[gi]!.values[step] = out;
     }
     if (step % 256 === 0) checkDeadline();
+  }
+  return results.filter((r) => r.present.includes(1));
+}
+
+/**
+ * `sum`, series by series (each series' arrays read once, in order) instead of step by step
+ * across all series. Each (group, step) still adds its series in input order, starting from
+ * the first value itself, so the result is bit for bit the step-major one.
+ */
+function sumBySeries(
+  input: readonly StepSeries[],
+  grid: Grid,
+  groups: Group[],
+  seriesGroup: number[],
+  checkDeadline: () => void,
+): StepSeries[] {
+  const n = grid.n;
+  const results: StepSeries[] = groups.map((group) => ({
+    labels: group.labels,
+    values: new Float64Array(n),
+    present: new Uint8Array(n),
+  }));
+  for (let i = 0; i < input.length; i++) {
+    const { values, present } = input[i]!;
+    const out = results[seriesGroup[i]!]!;
+    const sums = out.values;
+    const seen = out.present;
+    for (let step = 0; step < n; step++) {
+      if (!present[step]) continue;
+      if (seen[step]) sums[step]! += values[step]!;
+      else {
+        sums[step] = values[step]!;
+        seen[step] = 1;
+      }
+    }
+    if (i % 256 === 0) checkDeadline();
   }
   return results.filter((r) => r.present.includes(1));
 }

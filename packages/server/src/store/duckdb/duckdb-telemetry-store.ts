@@ -27,6 +27,7 @@ import {
   SEAL_DISTINCT,
   SEAL_ORDER,
   SEAL_ROW_GROUP_SIZE,
+  SEAL_TIME_BUCKET,
   SIGNALS,
   SPAN_COLUMNS,
   TIME_COLUMN,
@@ -41,6 +42,8 @@ import { AppError } from '../../errors.js';
 import type {
   DayPartition,
   MaintenanceReport,
+  NumericColumnType,
+  NumericColumns,
   QueryHints,
   QueryOptions,
   Row,
@@ -52,6 +55,7 @@ import type {
 import { Mutex } from '../../util/mutex.js';
 import { Pool } from '../../util/pool.js';
 import { appendNumericChunks } from './append-chunks.js';
+import { readNumericColumns } from './read-columns.js';
 import { appendBatch } from './append-rows.js';
 import { appendBatchColumns } from './append-columns.js';
 import { duckDbDialect } from './duckdb-dialect.js';
@@ -371,6 +375,31 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     build: (sources: ScopedSources) => SqlFragment,
     options: QueryOptions = {},
   ): Promise<Row[]> {
+    return this.inSnapshot(tenant, range, options, (connection, sources) =>
+      this.rows(connection, build(sources)),
+    );
+  }
+
+  async queryNumeric(
+    tenant: TenantId,
+    range: TimeRange | null,
+    build: (sources: ScopedSources) => SqlFragment,
+    types: readonly NumericColumnType[],
+    options: QueryOptions = {},
+  ): Promise<NumericColumns> {
+    return this.inSnapshot(tenant, range, options, async (connection, sources) => {
+      const { text, params } = render(build(sources), duckDbDialect.renderer);
+      return readNumericColumns(await connection.run(text, ...bind(params)), types);
+    });
+  }
+
+  /** Run `read` on a reader connection inside one transaction (catalog and hot rows agree). */
+  private async inSnapshot<T>(
+    tenant: TenantId,
+    range: TimeRange | null,
+    options: QueryOptions,
+    read: (connection: DuckDBConnection, sources: ScopedSources) => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
     return this.readers.use(async (connection) => {
       let timedOut = false;
@@ -381,13 +410,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
               timedOut = true;
               connection.interrupt();
             }, options.timeoutMs);
-      // One transaction, so the catalog of parts and the hot rows are one snapshot.
       await connection.run('BEGIN TRANSACTION');
       try {
         const sources = await this.scopedSources(connection, tenant, range, options.hints);
-        const rows = await this.rows(connection, build(sources));
+        const result = await read(connection, sources);
         await connection.run('COMMIT');
-        return rows;
+        return result;
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
         if (timedOut) {
@@ -688,8 +716,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.files.prepareDirectory(file);
     const tmp = `${file}.tmp`;
     const tmpAbsolute = this.files.absolute(tmp);
+    const bucket = SEAL_TIME_BUCKET[signal];
     const order = join(
-      SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
+      [
+        ...(bucket === undefined ? [] : [sql`${ident(TIME_COLUMN[signal])} // ${bucket}`]),
+        ...SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
+      ],
       ', ',
     );
     // Span and log parts carry their block numbers; blocks are row groups (block-index.ts).
