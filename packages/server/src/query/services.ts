@@ -93,11 +93,10 @@ export async function listServices(
       (s) =>
         sql`SELECT service_name AS name, ${redAggregates(dialect)} FROM ${s.spans} GROUP BY service_name`,
     ),
-    store.query(
-      tenant,
-      range,
-      (s) =>
-        sql`SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name`,
+    store.query(tenant, range, (s) =>
+      s.logMinutes
+        ? sql`SELECT service_name AS name, sum(n) AS log_count FROM ${s.logMinutes} AS m GROUP BY service_name`
+        : sql`SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name`,
     ),
   ]);
   const byName = new Map<string, Row>();

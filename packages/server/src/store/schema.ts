@@ -214,9 +214,9 @@ function floorDiv(a: bigint, b: bigint): bigint {
 }
 
 /**
- * Sort order of sealed data. Spans are sorted by trace id (as Tempo does) so that a trace's spans
- * sit together and Parquet row-group statistics skip everything else on a trace-id lookup; logs
- * and metric points by what their queries filter on first, then time.
+ * Sort order of sealed data. Spans are sorted by trace id so that a trace's spans sit together
+ * (the DuckDB store puts 10-minute time slabs first: duckdb/seal-order.ts); logs and metric
+ * points by what their queries filter on first, then time.
  */
 export const SEAL_ORDER: Record<Signal, readonly string[]> = {
   spans: ['trace_id', 'start_time_unix_nano'],

@@ -32,7 +32,15 @@ export interface TimeRange {
  * Row sources already restricted to one tenant (and, when given, to a time range): the only
  * way a query reaches telemetry. Each is a parenthesised sub-select usable after FROM.
  */
-export type ScopedSources = Record<Signal, SqlFragment>;
+export type ScopedSources = Record<Signal, SqlFragment> & {
+  /**
+   * Optional, for stores that keep a rollup of log counts (DuckDB): rows `(minute, service_name,
+   * severity_number, n)` whose counts `n` sum, per minute (Unix ns of its start, a multiple of
+   * 60 s), service and severity number, to exactly the number of the scoped logs. Queries that
+   * need only such counts read it when present and the logs otherwise.
+   */
+  logMinutes?: SqlFragment;
+};
 
 export type Row = Record<string, unknown>;
 

@@ -63,6 +63,8 @@ export const SQL_PROBES: readonly [string, string, RegExp][] = [
   ],
   ['physical hot table', 'SELECT * FROM spans_hot', /unknown table "spans_hot"/],
   ['parts catalog', 'SELECT * FROM parts', /unknown table "parts"/],
+  ['block index catalog', 'SELECT * FROM part_blocks', /unknown table "part_blocks"/],
+  ['log minute counts', 'SELECT * FROM log_minutes', /unknown table "log_minutes"/],
   ['information_schema', 'SELECT * FROM information_schema.tables', /schema or catalog/],
   ['pg_catalog', 'SELECT * FROM pg_catalog.pg_class', /schema or catalog/],
   ['sqlite_master', 'SELECT * FROM sqlite_master', /unknown table/],

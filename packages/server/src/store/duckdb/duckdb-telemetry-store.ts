@@ -25,7 +25,6 @@ import {
   PROM_SAMPLE_COLUMNS,
   PROM_SERIES_COLUMNS,
   SEAL_DISTINCT,
-  SEAL_ORDER,
   SEAL_ROW_GROUP_SIZE,
   SIGNALS,
   SPAN_COLUMNS,
@@ -56,6 +55,14 @@ import { appendBatch } from './append-rows.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
 import { PartFiles } from './part-files.js';
+import { sealOrder } from './seal-order.js';
+import {
+  LOG_MINUTES_DDL,
+  buildLogMinutes,
+  logMinutesSource,
+  recordLogMinutes,
+  type LogMinuteRow,
+} from './log-minutes.js';
 import {
   BLOCK_INDEX_DDL,
   BLOCK_ROWS,
@@ -177,6 +184,8 @@ interface NewPart {
   bytes: number;
   /** Block summaries (span and log parts). */
   blockIndex: PartBlocks | null;
+  /** Counts per minute, service and severity (log parts). */
+  logMinutes: LogMinuteRow[] | null;
 }
 
 /**
@@ -300,6 +309,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     // were written before it and are read whole.
     await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS blocks INTEGER');
     await this.writer.run(BLOCK_INDEX_DDL);
+    // Log parts sealed before the minute counts existed have none and are counted from rows.
+    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS log_minutes BOOLEAN');
+    await this.writer.run(LOG_MINUTES_DDL);
   }
 
   /** Continue the write sequence and remove files a crash left behind. */
@@ -312,6 +324,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     this.seq = BigInt(row?.s as bigint | number);
     await this.writer.run('DELETE FROM parts WHERE deleted_at IS NOT NULL');
     await this.writer.run('DELETE FROM part_blocks WHERE path NOT IN (SELECT path FROM parts)');
+    await this.writer.run('DELETE FROM log_minutes WHERE path NOT IN (SELECT path FROM parts)');
     const live = await this.rows(this.writer, sql`SELECT path FROM parts`);
     const removed = await this.files.removeUnreferenced(new Set(live.map((r) => r.path as string)));
     if (removed > 0) this.options.logger?.warn({ removed }, 'removed unreferenced part files');
@@ -394,9 +407,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       : raw('');
     const parts = await this.rows(
       connection,
-      sql`SELECT signal, path, blocks FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
+      sql`SELECT signal, path, blocks, log_minutes FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
-    const sources = {} as Record<Signal, SqlFragment>;
+    const sources = {} as ScopedSources;
     for (const signal of SIGNALS) {
       const mine = parts
         .filter((p) => p.signal === signal)
@@ -407,7 +420,48 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       const blocks = await this.blockIndex.candidates(connection, signal, mine, hints);
       sources[signal] = this.scopedSource(signal, tenant, range, blocks);
     }
+    const logParts = parts.filter((p) => p.signal === 'logs');
+    sources.logMinutes = this.logMinutesSource(
+      tenant,
+      range,
+      logParts.filter((p) => p.log_minutes === true).map((p) => p.path as string),
+      logParts.filter((p) => p.log_minutes !== true).map((p) => p.path as string),
+    );
     return sources;
+  }
+
+  /** Exact log counts per minute, service and severity (log-minutes.ts). */
+  private logMinutesSource(
+    tenant: TenantId,
+    range: TimeRange | null,
+    rollupParts: readonly string[],
+    otherParts: readonly string[],
+  ): SqlFragment {
+    const columns = sql`time_unix_nano, service_name, severity_number`;
+    const where = (from: bigint | null, to: bigint | null) => {
+      const conditions = [sql`tenant = ${tenant}`];
+      if (from !== null) conditions.push(sql`time_unix_nano >= ${from}`);
+      if (to !== null) conditions.push(sql`time_unix_nano < ${to}`);
+      return join(conditions, ' AND ');
+    };
+    const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
+    return logMinutesSource(
+      range,
+      rollupParts,
+      (from, to) => {
+        const selects = [sql`SELECT ${columns} FROM ${hotTable('logs')} WHERE ${where(from, to)}`];
+        if (otherParts.length > 0) {
+          selects.push(
+            sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
+          );
+        }
+        return join(selects, ' UNION ALL ');
+      },
+      (from, to) =>
+        rollupParts.length === 0
+          ? null
+          : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
+    );
   }
 
   private scopedSource(
@@ -516,7 +570,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           signal,
           rows,
         );
-        written.push({ signal, tenant, day, path: file, rows, bytes, blockIndex });
+        const logMinutes = await this.buildLogMinutes(signal, file);
+        written.push({ signal, tenant, day, path: file, rows, bytes, blockIndex, logMinutes });
       }
     }
     if (written.length === 0) return;
@@ -567,6 +622,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         signal,
         rows,
       );
+      const logMinutes = await this.buildLogMinutes(signal, file);
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
         try {
@@ -578,6 +634,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             rows,
             bytes,
             blockIndex,
+            logMinutes,
           });
           await this.exec(
             this.writer,
@@ -617,10 +674,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           this.writer,
           sql`DELETE FROM parts WHERE tenant = ${tenant} AND day = ${day} RETURNING path`,
         );
-        await this.blockIndex.forget(
-          this.writer,
-          parts.map((p) => p.path as string),
-        );
+        await this.forgetParts(parts.map((p) => p.path as string));
         for (const signal of SIGNALS) {
           const time = ident(TIME_COLUMN[signal]);
           const perDay = TIME_UNITS_PER_DAY[signal];
@@ -647,10 +701,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         this.writer,
         sql`DELETE FROM parts WHERE deleted_at IS NOT NULL AND deleted_at < CAST(${cutoff} AS TIMESTAMPTZ) RETURNING path`,
       );
-      await this.blockIndex.forget(
-        this.writer,
-        paths.map((p) => p.path as string),
-      );
+      await this.forgetParts(paths.map((p) => p.path as string));
       return paths;
     });
     await this.files.remove(gone.map((p) => p.path as string));
@@ -660,10 +711,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.files.prepareDirectory(file);
     const tmp = `${file}.tmp`;
     const tmpAbsolute = this.files.absolute(tmp);
-    const order = join(
-      SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
-      ', ',
-    );
+    const order = sealOrder(signal);
     // Span and log parts carry their block numbers; blocks are row groups (block-index.ts).
     const indexed = hasBlocks(signal);
     const sorted = indexed
@@ -681,9 +729,29 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private async catalogPart(part: NewPart): Promise<void> {
     await this.exec(
       this.writer,
-      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null})`,
+      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks, log_minutes) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null}, ${part.logMinutes !== null})`,
     );
     if (part.blockIndex) await this.blockIndex.record(this.writer, part.path, part.blockIndex);
+    if (part.logMinutes) await recordLogMinutes(this.writer, part.path, part.logMinutes);
+  }
+
+  /** Remove what the catalog keeps about parts leaving it (inside the writer's transaction). */
+  private async forgetParts(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.blockIndex.forget(this.writer, paths);
+    await this.exec(
+      this.writer,
+      sql`DELETE FROM log_minutes WHERE path IN (SELECT unnest(${[...paths]}))`,
+    );
+  }
+
+  private async buildLogMinutes(signal: Signal, file: string): Promise<LogMinuteRow[] | null> {
+    if (signal !== 'logs') return null;
+    return buildLogMinutes(
+      (connection, query) => this.rowArrays(connection, query),
+      this.maintenance,
+      this.files.absolute(file),
+    );
   }
 
   private async parquetRows(file: string): Promise<number> {
