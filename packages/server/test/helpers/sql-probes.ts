@@ -65,6 +65,7 @@ export const SQL_PROBES: readonly [string, string, RegExp][] = [
   ['parts catalog', 'SELECT * FROM parts', /unknown table "parts"/],
   ['block index catalog', 'SELECT * FROM part_blocks', /unknown table "part_blocks"/],
   ['log minute counts', 'SELECT * FROM log_minutes', /unknown table "log_minutes"/],
+  ['span RED rollup', 'SELECT * FROM span_slabs', /unknown table "span_slabs"/],
   ['information_schema', 'SELECT * FROM information_schema.tables', /schema or catalog/],
   ['pg_catalog', 'SELECT * FROM pg_catalog.pg_class', /schema or catalog/],
   ['sqlite_master', 'SELECT * FROM sqlite_master', /unknown table/],

@@ -64,6 +64,13 @@ import {
   type LogMinuteRow,
 } from './log-minutes.js';
 import {
+  SPAN_SLABS_DDL,
+  buildSpanSlabs,
+  recordSpanSlabs,
+  spanSlabsSource,
+  type SpanSlabRow,
+} from './span-slabs.js';
+import {
   BLOCK_INDEX_DDL,
   BLOCK_ROWS,
   BlockIndex,
@@ -186,6 +193,8 @@ interface NewPart {
   blockIndex: PartBlocks | null;
   /** Counts per minute, service and severity (log parts). */
   logMinutes: LogMinuteRow[] | null;
+  /** RED counts per slab, service and operation (span parts). */
+  spanSlabs: SpanSlabRow[] | null;
 }
 
 /**
@@ -312,6 +321,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     // Log parts sealed before the minute counts existed have none and are counted from rows.
     await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS log_minutes BOOLEAN');
     await this.writer.run(LOG_MINUTES_DDL);
+    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS span_slabs BOOLEAN');
+    await this.writer.run(SPAN_SLABS_DDL);
   }
 
   /** Continue the write sequence and remove files a crash left behind. */
@@ -325,6 +336,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.writer.run('DELETE FROM parts WHERE deleted_at IS NOT NULL');
     await this.writer.run('DELETE FROM part_blocks WHERE path NOT IN (SELECT path FROM parts)');
     await this.writer.run('DELETE FROM log_minutes WHERE path NOT IN (SELECT path FROM parts)');
+    await this.writer.run('DELETE FROM span_slabs WHERE path NOT IN (SELECT path FROM parts)');
     const live = await this.rows(this.writer, sql`SELECT path FROM parts`);
     const removed = await this.files.removeUnreferenced(new Set(live.map((r) => r.path as string)));
     if (removed > 0) this.options.logger?.warn({ removed }, 'removed unreferenced part files');
@@ -407,7 +419,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       : raw('');
     const parts = await this.rows(
       connection,
-      sql`SELECT signal, path, blocks, log_minutes FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
+      sql`SELECT signal, path, blocks, log_minutes, span_slabs FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
     const sources = {} as ScopedSources;
     for (const signal of SIGNALS) {
@@ -427,7 +439,48 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       logParts.filter((p) => p.log_minutes === true).map((p) => p.path as string),
       logParts.filter((p) => p.log_minutes !== true).map((p) => p.path as string),
     );
+    const spanParts = parts.filter((p) => p.signal === 'spans');
+    sources.spanSlabs = this.spanSlabsSource(
+      tenant,
+      range,
+      spanParts.filter((p) => p.span_slabs === true).map((p) => p.path as string),
+      spanParts.filter((p) => p.span_slabs !== true).map((p) => p.path as string),
+    );
     return sources;
+  }
+
+  /** Exact span RED counts per service, operation and duration bucket (span-slabs.ts). */
+  private spanSlabsSource(
+    tenant: TenantId,
+    range: TimeRange | null,
+    rollupParts: readonly string[],
+    otherParts: readonly string[],
+  ): SqlFragment {
+    const columns = sql`start_time_unix_nano, service_name, name, kind, status_code, duration_ns`;
+    const where = (from: bigint | null, to: bigint | null) => {
+      const conditions = [sql`tenant = ${tenant}`];
+      if (from !== null) conditions.push(sql`start_time_unix_nano >= ${from}`);
+      if (to !== null) conditions.push(sql`start_time_unix_nano < ${to}`);
+      return join(conditions, ' AND ');
+    };
+    const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
+    return spanSlabsSource(
+      range,
+      rollupParts,
+      (from, to) => {
+        const selects = [sql`SELECT ${columns} FROM ${hotTable('spans')} WHERE ${where(from, to)}`];
+        if (otherParts.length > 0) {
+          selects.push(
+            sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
+          );
+        }
+        return join(selects, ' UNION ALL ');
+      },
+      (from, to) =>
+        rollupParts.length === 0
+          ? null
+          : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
+    );
   }
 
   /** Exact log counts per minute, service and severity (log-minutes.ts). */
@@ -571,7 +624,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           rows,
         );
         const logMinutes = await this.buildLogMinutes(signal, file);
-        written.push({ signal, tenant, day, path: file, rows, bytes, blockIndex, logMinutes });
+        const spanSlabs = await this.buildSpanSlabs(signal, file);
+        written.push({
+          signal,
+          tenant,
+          day,
+          path: file,
+          rows,
+          bytes,
+          blockIndex,
+          logMinutes,
+          spanSlabs,
+        });
       }
     }
     if (written.length === 0) return;
@@ -623,6 +687,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         rows,
       );
       const logMinutes = await this.buildLogMinutes(signal, file);
+      const spanSlabs = await this.buildSpanSlabs(signal, file);
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
         try {
@@ -635,6 +700,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             bytes,
             blockIndex,
             logMinutes,
+            spanSlabs,
           });
           await this.exec(
             this.writer,
@@ -729,10 +795,11 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private async catalogPart(part: NewPart): Promise<void> {
     await this.exec(
       this.writer,
-      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks, log_minutes) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null}, ${part.logMinutes !== null})`,
+      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks, log_minutes, span_slabs) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null}, ${part.logMinutes !== null}, ${part.spanSlabs !== null})`,
     );
     if (part.blockIndex) await this.blockIndex.record(this.writer, part.path, part.blockIndex);
     if (part.logMinutes) await recordLogMinutes(this.writer, part.path, part.logMinutes);
+    if (part.spanSlabs) await recordSpanSlabs(this.writer, part.path, part.spanSlabs);
   }
 
   /** Remove what the catalog keeps about parts leaving it (inside the writer's transaction). */
@@ -742,6 +809,19 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.exec(
       this.writer,
       sql`DELETE FROM log_minutes WHERE path IN (SELECT unnest(${[...paths]}))`,
+    );
+    await this.exec(
+      this.writer,
+      sql`DELETE FROM span_slabs WHERE path IN (SELECT unnest(${[...paths]}))`,
+    );
+  }
+
+  private async buildSpanSlabs(signal: Signal, file: string): Promise<SpanSlabRow[] | null> {
+    if (signal !== 'spans') return null;
+    return buildSpanSlabs(
+      (connection, query) => this.rowArrays(connection, query),
+      this.maintenance,
+      this.files.absolute(file),
     );
   }
 
