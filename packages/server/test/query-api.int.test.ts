@@ -29,7 +29,7 @@ function quantile(values: readonly number[], q: number): number {
 
 /**
  * The services overview may read a store's RED rollup, whose percentiles are within 1% of the
- * exact ones (docs/adr/0009-rollups.md); the other endpoints' percentiles are exact.
+ * exact ones (docs/adr/0009-rollups-and-time-slabs.md); the other endpoints' percentiles are exact.
  */
 function expectWithinOnePercent(actual: number | null, exact: number): void {
   expect(actual).not.toBeNull();

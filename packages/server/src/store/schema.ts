@@ -215,7 +215,7 @@ function floorDiv(a: bigint, b: bigint): bigint {
 
 /**
  * Sort order of sealed data. Spans are sorted by trace id so that a trace's spans sit together
- * (the DuckDB store puts 10-minute time slabs first: duckdb/seal-order.ts); logs and metric
+ * (the DuckDB store puts 10-minute time slabs first for spans and logs: duckdb/seal-order.ts); logs and metric
  * points by what their queries filter on first, then time.
  */
 export const SEAL_ORDER: Record<Signal, readonly string[]> = {

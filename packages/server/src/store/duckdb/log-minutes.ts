@@ -8,7 +8,7 @@ const toBigInt = (value: unknown): bigint =>
 /**
  * Log counts per minute, service and severity number of every sealed log part, written with the
  * part (catalog table `log_minutes`), so that the log histogram and the per-service log counts of
- * a day read a few thousand rows instead of every record (docs/adr/0009-log-minute-counts.md).
+ * a day read a few thousand rows instead of every record (docs/adr/0009-rollups-and-time-slabs.md).
  *
  * The counts are exact: a range is answered from the rollup for the whole minutes it covers in
  * parts that have one, and from the rows themselves for the rest (hot rows, parts sealed before

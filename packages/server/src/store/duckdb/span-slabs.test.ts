@@ -9,14 +9,14 @@ import type { SpanKind } from '../../telemetry/batches.js';
 import { sql } from '../sql.js';
 import type { Row, TimeRange } from '../telemetry-store.js';
 import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
-import { SPAN_SLAB_NS } from './seal-order.js';
+import { SEAL_SLAB_NS } from './seal-order.js';
 
 const tenant = parseTenantId('default');
 const other = parseTenantId('other');
 const SECOND = 1_000_000_000n;
 const MINUTE = 60n * SECOND;
 // A whole slab some hours ago; a span every 13.7 s from there on, for about 90 minutes.
-const BASE = ((BigInt(Date.now()) * 1_000_000n) / SPAN_SLAB_NS - 30n) * SPAN_SLAB_NS;
+const BASE = ((BigInt(Date.now()) * 1_000_000n) / SEAL_SLAB_NS - 30n) * SEAL_SLAB_NS;
 const KINDS: SpanKind[] = ['server', 'client', 'consumer', 'internal', 'server'];
 
 function spans(count: number, offset: number): SpanRow[] {
@@ -94,7 +94,7 @@ describe('span RED rollup (DuckDB)', () => {
 
   it('counts exactly what the spans count, for whole, partial and sub-slab ranges', async () => {
     await compare(null);
-    await compare({ fromNs: BASE, toNs: BASE + 9n * SPAN_SLAB_NS });
+    await compare({ fromNs: BASE, toNs: BASE + 9n * SEAL_SLAB_NS });
     await compare({ fromNs: BASE + 17n * SECOND, toNs: BASE + 47n * MINUTE + 3n * SECOND });
     await compare({ fromNs: BASE + 21n * MINUTE, toNs: BASE + 28n * MINUTE });
   });

@@ -2,14 +2,14 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { join, raw, sql, type SqlFragment } from '../sql.js';
 import type { RowReader } from './block-index.js';
 import { SPAN_DURATION_BUCKET_BASE } from '../telemetry-store.js';
-import { SPAN_SLAB_NS } from './seal-order.js';
+import { SEAL_SLAB_NS } from './seal-order.js';
 
 /**
  * RED counts of every sealed span part per 10-minute slab (the slabs parts are sorted by,
  * seal-order.ts), service and operation, written with the part (catalog table `span_slabs`):
  * spans, errors, and for requests (server and consumer spans) a histogram of durations in
  * logarithmic buckets. The services overview of a day then reads a few thousand rows instead of
- * every span (docs/adr/0009-rollups.md).
+ * every span (docs/adr/0009-rollups-and-time-slabs.md).
  *
  * Counts are exact. Durations are bucketed: bucket b holds [γ^b, γ^(b+1)) ns with γ = 1.02,
  * bucket −1 holds durations ≤ 0; a percentile read from buckets is within 1% of the exact one.
@@ -39,7 +39,7 @@ export type SpanSlabRow = [
   n: bigint,
 ];
 
-const SLAB = raw(String(SPAN_SLAB_NS));
+const SLAB = raw(String(SEAL_SLAB_NS));
 const LN_BASE = raw(String(Math.log(SPAN_DURATION_BUCKET_BASE)));
 
 /** The columns of a rollup row computed from span rows, before counting. */
@@ -118,8 +118,8 @@ export function spanSlabsSource(
   const raws: SqlFragment[] = [rawRows(range?.fromNs ?? null, range?.toNs ?? null)];
   const selects: SqlFragment[] = [];
   if (rollupParts.length > 0) {
-    const first = range ? ceilDiv(range.fromNs, SPAN_SLAB_NS) * SPAN_SLAB_NS : null;
-    const end = range ? floorDiv(range.toNs, SPAN_SLAB_NS) * SPAN_SLAB_NS : null;
+    const first = range ? ceilDiv(range.fromNs, SEAL_SLAB_NS) * SEAL_SLAB_NS : null;
+    const end = range ? floorDiv(range.toNs, SEAL_SLAB_NS) * SEAL_SLAB_NS : null;
     if (range && first !== null && end !== null && first >= end) {
       const rows = rollupRows(range.fromNs, range.toNs);
       if (rows) raws.push(rows);
