@@ -178,6 +178,13 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
+/** Catalog columns of the per-part indexes and rollups (added to older catalogs at start). */
+const PART_INDEX_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['blocks', 'INTEGER'],
+  ['log_minutes', 'BOOLEAN'],
+  ['span_slabs', 'BOOLEAN'],
+];
+
 /** Memory for decoded block summaries (block-index.ts): a few KiB per block. */
 const BLOCK_INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -312,16 +319,26 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       row_count BIGINT NOT NULL,
       bytes BIGINT NOT NULL,
       created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-      deleted_at TIMESTAMP
+      deleted_at TIMESTAMP,
+      ${PART_INDEX_COLUMNS.map(([name, type]) => `${name} ${type}`).join(',\n      ')}
     )`);
-    // The skip index of sealed span and log parts (block-index.ts); parts without a block count
-    // were written before it and are read whole.
-    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS blocks INTEGER');
+    // Catalogs written before these columns existed get them here. Parts without a block count
+    // (block-index.ts) are read whole; log and span parts without their rollup flag
+    // (log-minutes.ts, span-slabs.ts) are counted from rows. A column is added only when
+    // missing and the change is checkpointed at once: replaying ALTER TABLE … ADD COLUMN from the
+    // WAL after a crash made DuckDB abort on start.
+    const present = await this.rows(
+      this.writer,
+      sql`SELECT column_name FROM duckdb_columns() WHERE table_name = 'parts' AND schema_name = 'main'`,
+    );
+    const names = new Set(present.map((r) => r.column_name as string));
+    const missing = PART_INDEX_COLUMNS.filter(([name]) => !names.has(name));
+    for (const [name, type] of missing) {
+      await this.writer.run(`ALTER TABLE parts ADD COLUMN ${name} ${type}`);
+    }
+    if (missing.length > 0) await this.writer.run('CHECKPOINT');
     await this.writer.run(BLOCK_INDEX_DDL);
-    // Log parts sealed before the minute counts existed have none and are counted from rows.
-    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS log_minutes BOOLEAN');
     await this.writer.run(LOG_MINUTES_DDL);
-    await this.writer.run('ALTER TABLE parts ADD COLUMN IF NOT EXISTS span_slabs BOOLEAN');
     await this.writer.run(SPAN_SLABS_DDL);
   }
 
