@@ -17,13 +17,17 @@
  * PHAROS_CLICKHOUSE_USER / PHAROS_CLICKHOUSE_PASSWORD, default the test server's `pharos`) and the
  * figures are printed side by side.
  *
- * The log queries (full-text first page and count, histogram, facets) are timed with
- * equivalent SQL over the scoped sources until the log endpoints' own functions are final.
+ * Every figure is an endpoint's own query function (the HTTP layer adds only JSON encoding); the
+ * full count of a log search is the histogram's total, as the UI shows it.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { listLogFields, logFieldValues } from '../packages/server/src/query/log-fields.js';
+import { logHistogram } from '../packages/server/src/query/log-histogram.js';
+import { searchLogs } from '../packages/server/src/query/logs.js';
+import { parseSearch } from '../packages/server/src/query/search/index.js';
 import { getServiceMap } from '../packages/server/src/query/service-map.js';
 import { listServices } from '../packages/server/src/query/services.js';
 import { searchTraces } from '../packages/server/src/query/trace-search.js';
@@ -147,6 +151,7 @@ async function benchBackend(backend: string) {
   const day: TimeRange = { fromNs: NOW_NS - DAY_NS, toNs: NOW_NS + 1n };
   const hour: TimeRange = { fromNs: NOW_NS - 3_600_000_000_000n, toNs: NOW_NS + 1n };
   const { dialect } = store;
+  const rare = parseSearch(RARE_TOKEN);
   let k = 0;
   const queries: [string, () => Promise<unknown>][] = [
     ['trace by id', () => getTrace(store, tenant, sampleTraceIds[k++ % sampleTraceIds.length]!)],
@@ -165,49 +170,27 @@ async function benchBackend(backend: string) {
     ['service map 1h', () => getServiceMap(store, tenant, hour)],
     [
       'log search rare token first page 24h',
-      () =>
-        store.query(
-          tenant,
-          day,
-          (s) =>
-            sql`SELECT * FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)} ORDER BY time_unix_nano DESC LIMIT 100`,
-          // What the log endpoints pass for free text (requiredLogBodyText): the text index.
-          { hints: { logBodyContains: [RARE_TOKEN] } },
-        ),
+      () => searchLogs(store, tenant, { query: rare, range: day, limit: 100, cursor: null }),
     ],
+    // The full count of a search is the histogram's total (what the UI shows above the list).
     [
       'log search rare token count 24h',
-      () =>
-        store.query(
-          tenant,
-          day,
-          (s) =>
-            sql`SELECT count(*) AS n FROM ${s.logs} WHERE ${dialect.containsIgnoreCase(sql`body`, RARE_TOKEN)}`,
-          // What the log endpoints pass for free text (requiredLogBodyText): the text index.
-          { hints: { logBodyContains: [RARE_TOKEN] } },
-        ),
+      () => logHistogram(store, tenant, { query: rare, range: day }),
     ],
     [
-      'log histogram 24h (by severity, 60 buckets)',
-      () =>
-        store.query(
-          tenant,
-          day,
-          (s) =>
-            sql`SELECT ${dialect.intDiv(sql`(time_unix_nano - ${day.fromNs})`, sql`${(day.toNs - day.fromNs) / 60n + 1n}`)} AS b, severity_text, count(*) AS n FROM ${s.logs} GROUP BY b, severity_text`,
-        ),
+      'log histogram 24h (by severity, auto step)',
+      () => logHistogram(store, tenant, { query: null, range: day }),
     ],
+    ['log facets 24h (fields)', () => listLogFields(store, tenant, { query: null, range: day })],
     [
-      'log facets 24h (service, severity top values)',
+      'log facet values 24h (service_name)',
       () =>
-        store.query(
-          tenant,
-          day,
-          (
-            s,
-          ) => sql`SELECT f, v, n FROM (SELECT 'service' AS f, service_name AS v, count(*) AS n FROM ${s.logs} GROUP BY service_name
-          UNION ALL SELECT 'severity' AS f, severity_text AS v, count(*) AS n FROM ${s.logs} GROUP BY severity_text) AS facets ORDER BY n DESC LIMIT 20`,
-        ),
+        logFieldValues(store, tenant, {
+          field: 'service_name',
+          query: null,
+          range: day,
+          limit: 10,
+        }),
     ],
   ];
 

@@ -27,6 +27,15 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
+/**
+ * The services overview may read a store's RED rollup, whose percentiles are within 1% of the
+ * exact ones (docs/adr/0010-rollups-and-time-slabs.md); the other endpoints' percentiles are exact.
+ */
+function expectWithinOnePercent(actual: number | null, exact: number): void {
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! - exact)).toBeLessThanOrEqual(exact * 0.01);
+}
+
 const MS = 1_000_000n;
 const N = 120;
 // The hour under test: [FROM, TO), on a whole minute a little in the past.
@@ -228,7 +237,7 @@ describeEachBackend('query API', (backend) => {
   }
 
   describe('GET /api/v1/services (RED)', () => {
-    it('reports request rate, error rate and exact percentiles from server spans', async () => {
+    it('reports request rate, error rate and percentiles (within 1%) from server spans', async () => {
       const { services } = await pharos.getJson<{ services: ServiceSummary[] }>(
         `/api/v1/services?${RANGE}`,
       );
@@ -245,16 +254,16 @@ describeEachBackend('query API', (backend) => {
       });
       expect(frontend.requestRate).toBeCloseTo(N / 3600, 9);
       expect(frontend.errorRate).toBeCloseTo(errors / N, 9);
-      expect(frontend.p50Ns).toBeCloseTo(quantile(durations, 0.5), 3);
-      expect(frontend.p95Ns).toBeCloseTo(quantile(durations, 0.95), 3);
-      expect(frontend.p99Ns).toBeCloseTo(quantile(durations, 0.99), 3);
+      expectWithinOnePercent(frontend.p50Ns, quantile(durations, 0.5));
+      expectWithinOnePercent(frontend.p95Ns, quantile(durations, 0.95));
+      expectWithinOnePercent(frontend.p99Ns, quantile(durations, 0.99));
 
       const payment = services[1]!;
       const paymentDurations = REQUESTS.map((r) => r.paymentMs * 1e6);
       // The late log of trace 0 falls after the range.
       expect(payment.logCount).toBe(DEFAULT_LOGS.length - 1);
       expect(payment.requests).toBe(N);
-      expect(payment.p99Ns).toBeCloseTo(quantile(paymentDurations, 0.99), 3);
+      expectWithinOnePercent(payment.p99Ns, quantile(paymentDurations, 0.99));
 
       expect(services[2]).toMatchObject({
         name: 'worker',

@@ -9,6 +9,7 @@ import {
   resolveField,
   type SearchNode,
 } from './search/index.js';
+import { newestLogsRange } from './windows.js';
 
 /** Log columns offered as facets, with how "present" is decided. */
 const FACET_COLUMNS: readonly { name: string; present: SqlFragment }[] = [
@@ -75,10 +76,11 @@ export async function listLogFields(
   const limit = options.sampleLimit ?? FIELDS_SAMPLE_ROWS;
   const where = compileSearch(options.query, 'logs', dialect);
   const hints = { logBodyContains: requiredLogBodyText(options.query) };
+  const range = await newestLogsRange(store, tenant, options.range, where, limit, hints);
   const [columnRows, attributeRows] = await Promise.all([
     store.query(
       tenant,
-      options.range,
+      range,
       (s) => {
         const aggregates = FACET_COLUMNS.flatMap(({ name, present }) => [
           sql`${caseCount(present)} AS ${ident(`${name}__n`)}`,
@@ -90,7 +92,7 @@ export async function listLogFields(
     ),
     store.query(
       tenant,
-      options.range,
+      range,
       (s) => {
         const rows = sample(s.logs, where, limit);
         return sql`SELECT source, key, count(*) AS n, ${dialect.countDistinct(sql`value`)} AS d FROM (
@@ -144,10 +146,18 @@ export async function logFieldValues(
   const where = compileSearch(options.query, 'logs', dialect);
   const value = dialect.toText(fieldExpression(options.field, 'logs', dialect));
   const hints = { logBodyContains: requiredLogBodyText(options.query) };
+  const sampleRange = await newestLogsRange(
+    store,
+    tenant,
+    options.range,
+    where,
+    sampleLimit,
+    hints,
+  );
   const [rows, examinedRows] = await Promise.all([
     store.query(
       tenant,
-      options.range,
+      sampleRange,
       (s) => sql`SELECT value, count(*) AS n FROM (
           SELECT ${value} AS value FROM ${sample(s.logs, where, sampleLimit)} AS r
         ) AS v WHERE value IS NOT NULL AND value <> ''

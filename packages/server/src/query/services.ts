@@ -1,5 +1,11 @@
 import { sql, type SqlFragment } from '../store/sql.js';
-import type { Dialect, Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
+import {
+  SPAN_DURATION_BUCKET_BASE,
+  type Dialect,
+  type Row,
+  type TelemetryStore,
+  type TimeRange,
+} from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { toNumber } from './rows.js';
 import { nsToIso } from './time.js';
@@ -78,26 +84,92 @@ function redFigures(row: Row, seconds: number): RedFigures {
   };
 }
 
+/**
+ * Percentiles (0..1) of the durations counted in logarithmic buckets (`ScopedSources.spanSlabs`),
+ * with the same interpolation between ranks as the exact ones. Each bucket stands for its
+ * geometric middle γ^(b+½), within γ^½ − 1 < 1% of every duration in it, so each percentile is
+ * within 1% of the exact one.
+ */
+export function bucketQuantiles(counts: ReadonlyMap<number, number>, qs: readonly number[]) {
+  const buckets = [...counts.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  const total = buckets.reduce((sum, [, n]) => sum + n, 0);
+  const valueAt = (rank: number): number => {
+    let seen = 0;
+    for (const [bucket, n] of buckets) {
+      seen += n;
+      if (rank < seen) return bucket < 0 ? 0 : SPAN_DURATION_BUCKET_BASE ** (bucket + 0.5);
+    }
+    return NaN;
+  };
+  return qs.map((q) => {
+    if (total === 0) return null;
+    const h = (total - 1) * q;
+    const lo = Math.floor(h);
+    const low = valueAt(lo);
+    return low + (h - lo) * (valueAt(Math.min(lo + 1, total - 1)) - low);
+  });
+}
+
+/**
+ * Rows shaped like `redAggregates` per service: from the store's RED rollup when it keeps one
+ * (percentiles then within 1%, see `bucketQuantiles`), otherwise from the spans (exact).
+ */
+async function spanRedByService(
+  store: TelemetryStore,
+  tenant: TenantId,
+  range: TimeRange,
+): Promise<Row[]> {
+  let rolledUp = false;
+  const rows = await store.query(tenant, range, (s) => {
+    if (!s.spanSlabs) {
+      return sql`SELECT service_name AS name, ${redAggregates(store.dialect)} FROM ${s.spans} GROUP BY service_name`;
+    }
+    rolledUp = true;
+    return sql`SELECT service_name AS name, is_request, is_error, bucket, sum(n) AS n
+      FROM ${s.spanSlabs} AS r GROUP BY ALL`;
+  });
+  if (!rolledUp) return rows;
+  const byName = new Map<string, { row: Row; buckets: Map<number, number> }>();
+  for (const r of rows) {
+    const name = r.name as string;
+    let entry = byName.get(name);
+    if (!entry) {
+      entry = {
+        row: { name, span_count: 0, error_count: 0, requests: 0, request_errors: 0 },
+        buckets: new Map(),
+      };
+      byName.set(name, entry);
+    }
+    const n = toNumber(r.n);
+    const { row } = entry;
+    row.span_count = (row.span_count as number) + n;
+    if (r.is_error === true) row.error_count = (row.error_count as number) + n;
+    if (r.is_request === true) {
+      row.requests = (row.requests as number) + n;
+      if (r.is_error === true) row.request_errors = (row.request_errors as number) + n;
+      const bucket = toNumber(r.bucket);
+      entry.buckets.set(bucket, (entry.buckets.get(bucket) ?? 0) + n);
+    }
+  }
+  return [...byName.values()].map(({ row, buckets }) => {
+    const [p50, p95, p99] = bucketQuantiles(buckets, [0.5, 0.95, 0.99]);
+    return { ...row, p50, p95, p99 };
+  });
+}
+
 /** Services seen in the range (in spans or logs) with their RED figures and counts. */
 export async function listServices(
   store: TelemetryStore,
   tenant: TenantId,
   range: TimeRange,
 ): Promise<ServiceSummary[]> {
-  const { dialect } = store;
   // Two queries merged here rather than a CTE with outer joins (ClickHouse 18.16 has neither).
   const [redRows, logRows] = await Promise.all([
-    store.query(
-      tenant,
-      range,
-      (s) =>
-        sql`SELECT service_name AS name, ${redAggregates(dialect)} FROM ${s.spans} GROUP BY service_name`,
-    ),
-    store.query(
-      tenant,
-      range,
-      (s) =>
-        sql`SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name`,
+    spanRedByService(store, tenant, range),
+    store.query(tenant, range, (s) =>
+      s.logMinutes
+        ? sql`SELECT service_name AS name, sum(n) AS log_count FROM ${s.logMinutes} AS m GROUP BY service_name`
+        : sql`SELECT service_name AS name, count(*) AS log_count FROM ${s.logs} GROUP BY service_name`,
     ),
   ]);
   const byName = new Map<string, Row>();

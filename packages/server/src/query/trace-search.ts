@@ -4,6 +4,7 @@ import type { StatusCode } from '../telemetry/batches.js';
 import type { TenantId } from '../tenant.js';
 import { toBigInt, toNumber } from './rows.js';
 import { nsToIso } from './time.js';
+import { newestFirstWindows } from './windows.js';
 
 /**
  * Trace search. A trace matches when ONE of its spans in the range satisfies every given
@@ -51,6 +52,38 @@ export function traceSearchConditions(search: TraceSearch): SqlFragment {
   return join(conditions, ' AND ');
 }
 
+/**
+ * The ids of the newest matching traces (by their latest matching span), newest first. Windows
+ * are searched newest first and the search stops once enough traces are found, so a common
+ * search reads only the recent end of the range. The answer is the one a single query over the
+ * whole range gives: a trace found in a window has its latest matching span there, so it ranks
+ * above every trace found only in an older window; a trace seen again in an older window keeps
+ * its first (newest) rank.
+ */
+async function newestMatchingTraces(
+  store: TelemetryStore,
+  tenant: TenantId,
+  search: TraceSearch,
+): Promise<string[]> {
+  const found = new Set<string>();
+  for (const window of newestFirstWindows(search.range)) {
+    // At most `found.size` of these can be traces already found: `limit` rows always hold the
+    // newest `limit − found.size` new ones.
+    const rows = await store.query(
+      tenant,
+      window,
+      (s) => sql`SELECT trace_id FROM ${s.spans} WHERE ${traceSearchConditions(search)}
+        GROUP BY trace_id ORDER BY max(start_time_unix_nano) DESC, trace_id LIMIT ${search.limit}`,
+    );
+    for (const row of rows) {
+      if (found.size >= search.limit) break;
+      found.add(row.trace_id as string);
+    }
+    if (found.size >= search.limit) break;
+  }
+  return [...found];
+}
+
 /** Summaries of the newest matching traces (by their latest matching span), newest first. */
 export async function searchTraces(
   store: TelemetryStore,
@@ -60,13 +93,7 @@ export async function searchTraces(
   const { dialect } = store;
   // Two steps: the matching trace ids first, then their summaries, with the ids as a hint so the
   // store reads only the blocks that hold them instead of every span in the range again.
-  const matched = await store.query(
-    tenant,
-    search.range,
-    (s) => sql`SELECT trace_id FROM ${s.spans} WHERE ${traceSearchConditions(search)}
-      GROUP BY trace_id ORDER BY max(start_time_unix_nano) DESC, trace_id LIMIT ${search.limit}`,
-  );
-  const ids = matched.map((r) => r.trace_id as string);
+  const ids = await newestMatchingTraces(store, tenant, search);
   if (ids.length === 0) return [];
   const start = sql`start_time_unix_nano`;
   const rows = await store.query(

@@ -214,9 +214,9 @@ function floorDiv(a: bigint, b: bigint): bigint {
 }
 
 /**
- * Sort order of sealed data. Spans are sorted by trace id (as Tempo does) so that a trace's spans
- * sit together and Parquet row-group statistics skip everything else on a trace-id lookup; logs
- * and metric points by what their queries filter on first, then time.
+ * Sort order of sealed data. Spans are sorted by trace id so that a trace's spans sit together
+ * (the DuckDB store puts 10-minute time slabs first for spans and logs: duckdb/seal-order.ts); logs and metric
+ * points by what their queries filter on first, then time.
  */
 export const SEAL_ORDER: Record<Signal, readonly string[]> = {
   spans: ['trace_id', 'start_time_unix_nano'],
@@ -233,10 +233,14 @@ export const SEAL_ORDER: Record<Signal, readonly string[]> = {
 
 /**
  * Sealed rows of these signals are ordered by `time column // bucket` before SEAL_ORDER. For
+ * spans and logs, 10-minute slabs (ADR 10); for
  * samples (sorted by series id otherwise, so every row group spans the whole day): a 2 h
  * dashboard window reads the row groups of one or two buckets instead of the whole day.
  */
 export const SEAL_TIME_BUCKET: Partial<Record<Signal, bigint>> = {
+  // 10-minute slabs (ns): see store/duckdb/seal-order.ts.
+  spans: 600_000_000_000n,
+  logs: 600_000_000_000n,
   prom_samples: 7_200_000n,
 };
 

@@ -32,7 +32,28 @@ export interface TimeRange {
  * Row sources already restricted to one tenant (and, when given, to a time range): the only
  * way a query reaches telemetry. Each is a parenthesised sub-select usable after FROM.
  */
-export type ScopedSources = Record<Signal, SqlFragment>;
+export type ScopedSources = Record<Signal, SqlFragment> & {
+  /**
+   * Optional, for stores that keep a rollup of log counts (DuckDB): rows `(minute, service_name,
+   * severity_number, n)` whose counts `n` sum, per minute (Unix ns of its start, a multiple of
+   * 60 s), service and severity number, to exactly the number of the scoped logs. Queries that
+   * need only such counts read it when present and the logs otherwise.
+   */
+  logMinutes?: SqlFragment;
+  /**
+   * Optional, for stores that keep a rollup of span RED figures (DuckDB): rows `(slab,
+   * service_name, name, is_request, is_error, bucket, n)` whose counts `n` sum, per service,
+   * operation (span name), request-ness (kind server or consumer), error-ness (status error) and
+   * duration bucket, to exactly the number of the scoped spans. `bucket` is NULL for spans that
+   * are not requests; for requests it is −1 for durations ≤ 0 and otherwise b such that the
+   * duration lies in [γ^b, γ^(b+1)) ns, γ = `SPAN_DURATION_BUCKET_BASE`. `slab` is a time bucket
+   * of the store's own choosing: no query may rely on it.
+   */
+  spanSlabs?: SqlFragment;
+};
+
+/** The ratio between consecutive duration buckets of `ScopedSources.spanSlabs`. */
+export const SPAN_DURATION_BUCKET_BASE = 1.02;
 
 export type Row = Record<string, unknown>;
 

@@ -2,6 +2,7 @@ import { badRequest } from '../../errors.js';
 import { clickHouseQuotedName } from '../../store/clickhouse/clickhouse-escape.js';
 import { join, raw, sql, type SqlFragment } from '../../store/sql.js';
 import type { ScopedSources } from '../../store/telemetry-store.js';
+import type { Signal } from '../../store/schema.js';
 import { PHAROS_TABLES } from './validate-sql.js';
 
 /**
@@ -273,7 +274,7 @@ class ClickHouseSqlWriter {
       const table = str(item.table_name).toLowerCase();
       // The validator already refused every other table; this is the tenant rewrite.
       if (!PHAROS_TABLES.includes(table)) unsupported(`the table ${table}`);
-      return as(this.sources[table as keyof ScopedSources], table);
+      return as(this.sources[table as Signal], table);
     }
     if (type === 'SUBQUERY') {
       if (list(item.column_name_alias).length > 0) unsupported('column aliases on a sub-query');

@@ -1,6 +1,7 @@
 import { AppError, badRequest } from '../../errors.js';
 import { ident, join, raw, sql, type SqlFragment } from '../../store/sql.js';
 import type { ScopedSources, TelemetryStore, TimeRange } from '../../store/telemetry-store.js';
+import type { Signal } from '../../store/schema.js';
 import type { TenantId } from '../../tenant.js';
 import { clickHouseSelect } from './clickhouse-sql.js';
 import { serializeSql } from './parse-sql.js';
@@ -74,7 +75,7 @@ export function toJsonValue(value: unknown): unknown {
 
 function withPharosTables(sources: ScopedSources, body: SqlFragment): SqlFragment {
   const ctes = PHAROS_TABLES.map((name) => {
-    const source = sources[name as keyof ScopedSources];
+    const source = sources[name as Signal];
     return sql`${ident(name)} AS ${source}`;
   });
   return sql`WITH ${join(ctes, ', ')} ${body}`;

@@ -25,9 +25,7 @@ import {
   PROM_SAMPLE_COLUMNS,
   PROM_SERIES_COLUMNS,
   SEAL_DISTINCT,
-  SEAL_ORDER,
   SEAL_ROW_GROUP_SIZE,
-  SEAL_TIME_BUCKET,
   SIGNALS,
   SPAN_COLUMNS,
   TIME_COLUMN,
@@ -61,6 +59,21 @@ import { appendBatchColumns } from './append-columns.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
 import { PartFiles } from './part-files.js';
+import { sealOrder } from './seal-order.js';
+import {
+  LOG_MINUTES_DDL,
+  buildLogMinutes,
+  logMinutesSource,
+  recordLogMinutes,
+  type LogMinuteRow,
+} from './log-minutes.js';
+import {
+  SPAN_SLABS_DDL,
+  buildSpanSlabs,
+  recordSpanSlabs,
+  spanSlabsSource,
+  type SpanSlabRow,
+} from './span-slabs.js';
 import {
   BLOCK_INDEX_DDL,
   BLOCK_ROWS,
@@ -180,6 +193,13 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
+/** Catalog columns of the per-part indexes and rollups (added to older catalogs at start). */
+const PART_INDEX_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['blocks', 'INTEGER'],
+  ['log_minutes', 'BOOLEAN'],
+  ['span_slabs', 'BOOLEAN'],
+];
+
 /** Memory for decoded block summaries (block-index.ts): a few KiB per block. */
 const BLOCK_INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -193,6 +213,10 @@ interface NewPart {
   bytes: number;
   /** Block summaries (span and log parts). */
   blockIndex: PartBlocks | null;
+  /** Counts per minute, service and severity (log parts). */
+  logMinutes: LogMinuteRow[] | null;
+  /** RED counts per slab, service and operation (span parts). */
+  spanSlabs: SpanSlabRow[] | null;
 }
 
 /**
@@ -311,21 +335,26 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       bytes BIGINT NOT NULL,
       created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
       deleted_at TIMESTAMP,
-      blocks INTEGER
+      ${PART_INDEX_COLUMNS.map(([name, type]) => `${name} ${type}`).join(',\n      ')}
     )`);
-    // The skip index of sealed span and log parts (block-index.ts); parts without a block count
-    // were written before it and are read whole. Databases from before it get the column once,
-    // checkpointed at once: an ALTER left in the write-ahead log crashed DuckDB 1.5 while
-    // replaying it after a SIGKILL (seen in the crash-safety test).
-    const [blocks] = await this.rows(
+    // Catalogs written before these columns existed get them here. Parts without a block count
+    // (block-index.ts) are read whole; log and span parts without their rollup flag
+    // (log-minutes.ts, span-slabs.ts) are counted from rows. A column is added only when
+    // missing and the change is checkpointed at once: replaying ALTER TABLE … ADD COLUMN from the
+    // WAL after a crash made DuckDB abort on start.
+    const present = await this.rows(
       this.writer,
-      sql`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'parts' AND column_name = 'blocks'`,
+      sql`SELECT column_name FROM duckdb_columns() WHERE table_name = 'parts' AND schema_name = 'main'`,
     );
-    if (Number(blocks?.n) === 0) {
-      await this.writer.run('ALTER TABLE parts ADD COLUMN blocks INTEGER');
-      await this.writer.run('CHECKPOINT');
+    const names = new Set(present.map((r) => r.column_name as string));
+    const missing = PART_INDEX_COLUMNS.filter(([name]) => !names.has(name));
+    for (const [name, type] of missing) {
+      await this.writer.run(`ALTER TABLE parts ADD COLUMN ${name} ${type}`);
     }
+    if (missing.length > 0) await this.writer.run('CHECKPOINT');
     await this.writer.run(BLOCK_INDEX_DDL);
+    await this.writer.run(LOG_MINUTES_DDL);
+    await this.writer.run(SPAN_SLABS_DDL);
   }
 
   /** Continue the write sequence and remove files a crash left behind. */
@@ -338,6 +367,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     this.seq = BigInt(row?.s as bigint | number);
     await this.writer.run('DELETE FROM parts WHERE deleted_at IS NOT NULL');
     await this.writer.run('DELETE FROM part_blocks WHERE path NOT IN (SELECT path FROM parts)');
+    await this.writer.run('DELETE FROM log_minutes WHERE path NOT IN (SELECT path FROM parts)');
+    await this.writer.run('DELETE FROM span_slabs WHERE path NOT IN (SELECT path FROM parts)');
     const live = await this.rows(this.writer, sql`SELECT path FROM parts`);
     const removed = await this.files.removeUnreferenced(new Set(live.map((r) => r.path as string)));
     if (removed > 0) this.options.logger?.warn({ removed }, 'removed unreferenced part files');
@@ -444,9 +475,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       : raw('');
     const parts = await this.rows(
       connection,
-      sql`SELECT signal, path, blocks FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
+      sql`SELECT signal, path, blocks, log_minutes, span_slabs FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
-    const sources = {} as Record<Signal, SqlFragment>;
+    const sources = {} as ScopedSources;
     for (const signal of SIGNALS) {
       const mine = parts
         .filter((p) => p.signal === signal)
@@ -457,7 +488,89 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       const blocks = await this.blockIndex.candidates(connection, signal, mine, hints);
       sources[signal] = this.scopedSource(signal, tenant, range, blocks);
     }
+    const logParts = parts.filter((p) => p.signal === 'logs');
+    sources.logMinutes = this.logMinutesSource(
+      tenant,
+      range,
+      logParts.filter((p) => p.log_minutes === true).map((p) => p.path as string),
+      logParts.filter((p) => p.log_minutes !== true).map((p) => p.path as string),
+    );
+    const spanParts = parts.filter((p) => p.signal === 'spans');
+    sources.spanSlabs = this.spanSlabsSource(
+      tenant,
+      range,
+      spanParts.filter((p) => p.span_slabs === true).map((p) => p.path as string),
+      spanParts.filter((p) => p.span_slabs !== true).map((p) => p.path as string),
+    );
     return sources;
+  }
+
+  /** Exact span RED counts per service, operation and duration bucket (span-slabs.ts). */
+  private spanSlabsSource(
+    tenant: TenantId,
+    range: TimeRange | null,
+    rollupParts: readonly string[],
+    otherParts: readonly string[],
+  ): SqlFragment {
+    const columns = sql`start_time_unix_nano, service_name, name, kind, status_code, duration_ns`;
+    const where = (from: bigint | null, to: bigint | null) => {
+      const conditions = [sql`tenant = ${tenant}`];
+      if (from !== null) conditions.push(sql`start_time_unix_nano >= ${from}`);
+      if (to !== null) conditions.push(sql`start_time_unix_nano < ${to}`);
+      return join(conditions, ' AND ');
+    };
+    const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
+    return spanSlabsSource(
+      range,
+      rollupParts,
+      (from, to) => {
+        const selects = [sql`SELECT ${columns} FROM ${hotTable('spans')} WHERE ${where(from, to)}`];
+        if (otherParts.length > 0) {
+          selects.push(
+            sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
+          );
+        }
+        return join(selects, ' UNION ALL ');
+      },
+      (from, to) =>
+        rollupParts.length === 0
+          ? null
+          : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
+    );
+  }
+
+  /** Exact log counts per minute, service and severity (log-minutes.ts). */
+  private logMinutesSource(
+    tenant: TenantId,
+    range: TimeRange | null,
+    rollupParts: readonly string[],
+    otherParts: readonly string[],
+  ): SqlFragment {
+    const columns = sql`time_unix_nano, service_name, severity_number`;
+    const where = (from: bigint | null, to: bigint | null) => {
+      const conditions = [sql`tenant = ${tenant}`];
+      if (from !== null) conditions.push(sql`time_unix_nano >= ${from}`);
+      if (to !== null) conditions.push(sql`time_unix_nano < ${to}`);
+      return join(conditions, ' AND ');
+    };
+    const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
+    return logMinutesSource(
+      range,
+      rollupParts,
+      (from, to) => {
+        const selects = [sql`SELECT ${columns} FROM ${hotTable('logs')} WHERE ${where(from, to)}`];
+        if (otherParts.length > 0) {
+          selects.push(
+            sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
+          );
+        }
+        return join(selects, ' UNION ALL ');
+      },
+      (from, to) =>
+        rollupParts.length === 0
+          ? null
+          : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
+    );
   }
 
   private scopedSource(
@@ -566,7 +679,19 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           signal,
           rows,
         );
-        written.push({ signal, tenant, day, path: file, rows, bytes, blockIndex });
+        const logMinutes = await this.buildLogMinutes(signal, file);
+        const spanSlabs = await this.buildSpanSlabs(signal, file);
+        written.push({
+          signal,
+          tenant,
+          day,
+          path: file,
+          rows,
+          bytes,
+          blockIndex,
+          logMinutes,
+          spanSlabs,
+        });
       }
     }
     if (written.length === 0) return;
@@ -618,6 +743,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         signal,
         rows,
       );
+      const logMinutes = await this.buildLogMinutes(signal, file);
+      const spanSlabs = await this.buildSpanSlabs(signal, file);
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
         try {
@@ -629,6 +756,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             rows,
             bytes,
             blockIndex,
+            logMinutes,
+            spanSlabs,
           });
           await this.exec(
             this.writer,
@@ -668,10 +797,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           this.writer,
           sql`DELETE FROM parts WHERE tenant = ${tenant} AND day = ${day} RETURNING path`,
         );
-        await this.blockIndex.forget(
-          this.writer,
-          parts.map((p) => p.path as string),
-        );
+        await this.forgetParts(parts.map((p) => p.path as string));
         for (const signal of SIGNALS) {
           const time = ident(TIME_COLUMN[signal]);
           const perDay = TIME_UNITS_PER_DAY[signal];
@@ -698,10 +824,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         this.writer,
         sql`DELETE FROM parts WHERE deleted_at IS NOT NULL AND deleted_at < CAST(${cutoff} AS TIMESTAMPTZ) RETURNING path`,
       );
-      await this.blockIndex.forget(
-        this.writer,
-        paths.map((p) => p.path as string),
-      );
+      await this.forgetParts(paths.map((p) => p.path as string));
       return paths;
     });
     await this.files.remove(gone.map((p) => p.path as string));
@@ -716,14 +839,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.files.prepareDirectory(file);
     const tmp = `${file}.tmp`;
     const tmpAbsolute = this.files.absolute(tmp);
-    const bucket = SEAL_TIME_BUCKET[signal];
-    const order = join(
-      [
-        ...(bucket === undefined ? [] : [sql`${ident(TIME_COLUMN[signal])} // ${bucket}`]),
-        ...SEAL_ORDER[signal].map((c) => sql`${ident(c)}`),
-      ],
-      ', ',
-    );
+    const order = sealOrder(signal);
     // Span and log parts carry their block numbers; blocks are row groups (block-index.ts).
     const indexed = hasBlocks(signal);
     const sorted = indexed
@@ -742,9 +858,43 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private async catalogPart(part: NewPart): Promise<void> {
     await this.exec(
       this.writer,
-      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null})`,
+      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks, log_minutes, span_slabs) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null}, ${part.logMinutes !== null}, ${part.spanSlabs !== null})`,
     );
     if (part.blockIndex) await this.blockIndex.record(this.writer, part.path, part.blockIndex);
+    if (part.logMinutes) await recordLogMinutes(this.writer, part.path, part.logMinutes);
+    if (part.spanSlabs) await recordSpanSlabs(this.writer, part.path, part.spanSlabs);
+  }
+
+  /** Remove what the catalog keeps about parts leaving it (inside the writer's transaction). */
+  private async forgetParts(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.blockIndex.forget(this.writer, paths);
+    await this.exec(
+      this.writer,
+      sql`DELETE FROM log_minutes WHERE path IN (SELECT unnest(${[...paths]}))`,
+    );
+    await this.exec(
+      this.writer,
+      sql`DELETE FROM span_slabs WHERE path IN (SELECT unnest(${[...paths]}))`,
+    );
+  }
+
+  private async buildSpanSlabs(signal: Signal, file: string): Promise<SpanSlabRow[] | null> {
+    if (signal !== 'spans') return null;
+    return buildSpanSlabs(
+      (connection, query) => this.rowArrays(connection, query),
+      this.maintenance,
+      this.files.absolute(file),
+    );
+  }
+
+  private async buildLogMinutes(signal: Signal, file: string): Promise<LogMinuteRow[] | null> {
+    if (signal !== 'logs') return null;
+    return buildLogMinutes(
+      (connection, query) => this.rowArrays(connection, query),
+      this.maintenance,
+      this.files.absolute(file),
+    );
   }
 
   private async parquetRows(file: string): Promise<number> {
