@@ -158,6 +158,11 @@ export interface MaintenanceReport {
  */
 export interface TelemetryStore {
   readonly dialect: Dialect;
+  /**
+   * Whether `prom_samples` has a `stale` column (1 for Prometheus' staleness marker), for stores
+   * that do not keep NaN payloads (ClickHouse). Absent: the value's bits carry the marker.
+   */
+  readonly promStaleFlags?: boolean;
   /** Durably and atomically commit all batches (all or nothing) before resolving. */
   write(batches: readonly TenantBatch[]): Promise<void>;
   /**

@@ -184,12 +184,16 @@ export class StoreSeriesSource implements SeriesSource {
     endMs: number,
   ): Promise<(SampleArrays | undefined)[]> {
     const dialect = this.store.dialect;
+    const flags = this.store.promStaleFlags === true;
+    const staleList = flags
+      ? sql`, ${dialect.orderedList(sql`stale`, sql`time_ms`)} AS st`
+      : raw('');
     const rows = await this.store.query(
       this.tenant,
       rangeOf(startMs, endMs),
       this.samplesQuery(
         series,
-        sql`series_id, ${dialect.orderedList(sql`time_ms`, sql`time_ms`)} AS t, ${dialect.orderedList(sql`value`, sql`time_ms`)} AS v`,
+        sql`series_id, ${dialect.orderedList(sql`time_ms`, sql`time_ms`)} AS t, ${dialect.orderedList(sql`value`, sql`time_ms`)} AS v${staleList}`,
         raw(' GROUP BY series_id'),
       ),
       this.queryOptions,
@@ -207,6 +211,7 @@ export class StoreSeriesSource implements SeriesSource {
         timestamps[i] = Number(times[i]);
         vals[i] = values[i] ?? Number.NaN;
       }
+      if (flags) setStaleMarkers(vals, row.st as (number | string)[]);
       result[at] = dedupeTimestamps({ timestamps, values: vals });
     }
     return result;
@@ -348,4 +353,14 @@ export function compareLabels(a: Labels, b: Labels): number {
     if (av !== bv) return av < bv ? -1 : 1;
   }
   return a.length - b.length;
+}
+
+/** Write the staleness marker's exact bits where the store flagged one (`promStaleFlags`). */
+function setStaleMarkers(values: Float64Array, flags: readonly (number | string)[]): void {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++) {
+    if (Number(flags[i]) !== 1) continue;
+    words[2 * i] = 2;
+    words[2 * i + 1] = 0x7ff00000;
+  }
 }

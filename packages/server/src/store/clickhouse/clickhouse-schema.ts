@@ -96,9 +96,17 @@ export function storedColumns(signal: Signal): { name: string; type: string }[] 
       out.push({ name: `${c.name}_values`, type: 'Array(Nullable(String))' });
     }
   }
+  if (signal === 'prom_samples') out.push({ name: STALE_COLUMN, type: 'UInt8' });
   out.push({ name: '_write_id', type: 'UInt64' });
   return out;
 }
+
+/**
+ * `prom_samples.stale`: 1 where the sample is Prometheus' staleness marker. ClickHouse keeps no
+ * NaN payload (the marker is a NaN with payload 2), so the flag carries it; StoreSeriesSource
+ * restores the marker's exact bits from it (TelemetryStore.promStaleFlags).
+ */
+export const STALE_COLUMN = 'stale';
 
 /**
  * The columns a query sees (all but `tenant`, `_write_id` and `day`), as select-list text.
@@ -196,6 +204,15 @@ export interface Migration {
   version: number;
   description: string;
   statements: (names: TableNames, cluster: string | undefined, database: string) => string[];
+  /**
+   * Columns to add to existing tables (18.16 has no ADD COLUMN IF NOT EXISTS: the store adds
+   * each only where `system.columns` lacks it). Tables created by an earlier migration of a new
+   * database already have them.
+   */
+  addColumns?: (
+    names: TableNames,
+    cluster: string | undefined,
+  ) => { table: string; column: string; type: string }[];
 }
 
 /**
@@ -232,5 +249,14 @@ export const MIGRATIONS: readonly Migration[] = [
       }
       return out;
     },
+  },
+  {
+    version: 3,
+    description: 'staleness markers: prom_samples.stale',
+    statements: () => [],
+    addColumns: (names, cluster) =>
+      [names.local('prom_samples'), ...(cluster ? [names.read('prom_samples')] : [])].map(
+        (table) => ({ table, column: STALE_COLUMN, type: 'UInt8 DEFAULT 0' }),
+      ),
   },
 ];

@@ -144,6 +144,8 @@ async function createDatabase(
 
 export class ClickHouseTelemetryStore implements TelemetryStore {
   readonly dialect = clickHouseDialect;
+  /** NaN payloads are lost here: `prom_samples.stale` flags staleness markers instead. */
+  readonly promStaleFlags = true;
   private closed = false;
   private nextNode = 0;
 
@@ -202,6 +204,17 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
       if (migration.version <= current) continue;
       for (const statement of migration.statements(this.names, this.options.cluster, database)) {
         await node.client.command({ query: statement });
+      }
+      for (const add of migration.addColumns?.(this.names, this.options.cluster) ?? []) {
+        const present = await node.client.query({
+          query: `SELECT count() AS n FROM system.columns WHERE database = ${clickHouseStringLiteral(database)} AND table = ${clickHouseStringLiteral(add.table)} AND name = ${clickHouseStringLiteral(add.column)}`,
+          format: 'JSONEachRow',
+        });
+        const [count] = await present.json<{ n: number | string }>();
+        if (Number(count?.n ?? 0) > 0) continue;
+        await node.client.command({
+          query: `ALTER TABLE ${clickHouseIdentifier(add.table)} ADD COLUMN ${clickHouseIdentifier(add.column)} ${add.type}`,
+        });
       }
       await node.client.command({
         query: `INSERT INTO pharos_migrations VALUES (${migration.version}, ${clickHouseStringLiteral(migration.description)}, now())`,

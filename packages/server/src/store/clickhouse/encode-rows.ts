@@ -52,12 +52,23 @@ function field(type: ColumnType, value: unknown): string {
   }
 }
 
+/** `prom_samples.stale` per row: 1 where the value is the staleness marker (by its bits). */
+function staleFlags(values: Float64Array): (row: number) => string {
+  // Read through an integer view: a NaN read as a number may lose its payload.
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  // The marker is 0x7ff0000000000002; JS may have set its quiet bit (0x7ff8000000000002).
+  return (row) =>
+    words[2 * row] === 2 && (words[2 * row + 1]! & 0x7ff7ffff) === 0x7ff00000 ? '1' : '0';
+}
+
 function encodeBatch<B extends { length: number }>(
   columns: readonly ColumnDef<B>[],
   batch: B,
   tenant: string,
   writeId: string,
   chunks: string[],
+  /** Fields stored after the columns (before the write id), per row. */
+  extra?: (row: number) => string,
 ): void {
   const values = columns.map((c) => {
     const column = c.read(batch);
@@ -81,6 +92,7 @@ function encodeBatch<B extends { length: number }>(
         line += `\t${tsvStringArray(pairs.keys)}\t${tsvStringArray(pairs.values)}`;
       }
     }
+    if (extra) line += `\t${extra(row)}`;
     chunk += `${line}\t${writeId}\n`;
     if ((row + 1) % CHUNK_ROWS === 0) {
       chunks.push(chunk);
@@ -113,7 +125,8 @@ export function encodeSignal(
       encodeBatch(PROM_SERIES_COLUMNS, b.promSeries, b.tenant, id, chunks);
       count += b.promSeries.length;
     } else if (signal === 'prom_samples' && b.promSamples && b.promSamples.length > 0) {
-      encodeBatch(PROM_SAMPLE_COLUMNS, b.promSamples, b.tenant, id, chunks);
+      const stale = staleFlags(b.promSamples.value);
+      encodeBatch(PROM_SAMPLE_COLUMNS, b.promSamples, b.tenant, id, chunks, stale);
       count += b.promSamples.length;
     } else if (signal === 'prom_exemplars' && b.promExemplars && b.promExemplars.length > 0) {
       encodeBatch(PROM_EXEMPLAR_COLUMNS, b.promExemplars, b.tenant, id, chunks);
