@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -11,6 +10,7 @@ import {
   describeWithClickHouse,
 } from './helpers/clickhouse.js';
 import { traceRequest } from './helpers/otlp-requests.js';
+import { freePort } from './setup/script-server.js';
 import { startPharosProcess, type PharosProcess } from './helpers/pharos-process.js';
 
 /**
@@ -38,19 +38,6 @@ const clusterXml = () =>
     (s) =>
       `<shard><replica><host>127.0.0.1</host><port>${s.tcp}</port><user>${CLICKHOUSE_USER}</user><password>${CLICKHOUSE_PASSWORD}</password></replica></shard>`,
   ).join('')}</${CLUSTER}>`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
 
 function shardEnv(shard: Shard) {
   return {
