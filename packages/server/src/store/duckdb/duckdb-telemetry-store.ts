@@ -513,30 +513,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     otherParts: readonly string[],
   ): SqlFragment {
     const columns = sql`start_time_unix_nano, service_name, name, kind, status_code, duration_ns`;
-    const where = (from: bigint | null, to: bigint | null) => {
-      const conditions = [sql`tenant = ${tenant}`];
-      if (from !== null) conditions.push(sql`start_time_unix_nano >= ${from}`);
-      if (to !== null) conditions.push(sql`start_time_unix_nano < ${to}`);
-      return join(conditions, ' AND ');
-    };
-    const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
-    return spanSlabsSource(
-      range,
-      rollupParts,
-      (from, to) => {
-        const selects = [sql`SELECT ${columns} FROM ${hotTable('spans')} WHERE ${where(from, to)}`];
-        if (otherParts.length > 0) {
-          selects.push(
-            sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
-          );
-        }
-        return join(selects, ' UNION ALL ');
-      },
-      (from, to) =>
-        rollupParts.length === 0
-          ? null
-          : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
-    );
+    const rows = this.rollupRowReaders('spans', tenant, columns, rollupParts, otherParts);
+    return spanSlabsSource(range, rollupParts, rows.uncovered, rows.covered);
   }
 
   /** Exact log counts per minute, service and severity (log-minutes.ts). */
@@ -547,18 +525,33 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     otherParts: readonly string[],
   ): SqlFragment {
     const columns = sql`time_unix_nano, service_name, severity_number`;
+    const rows = this.rollupRowReaders('logs', tenant, columns, rollupParts, otherParts);
+    return logMinutesSource(range, rollupParts, rows.uncovered, rows.covered);
+  }
+
+  /**
+   * The raw rows a rollup source counts itself, between two times: `uncovered` — hot rows and
+   * parts without rollups; `covered` — parts with rollups (for the partial minutes or slabs at
+   * the edges of a range), null when there are none.
+   */
+  private rollupRowReaders(
+    signal: 'spans' | 'logs',
+    tenant: TenantId,
+    columns: SqlFragment,
+    rollupParts: readonly string[],
+    otherParts: readonly string[],
+  ) {
+    const time = ident(TIME_COLUMN[signal]);
     const where = (from: bigint | null, to: bigint | null) => {
       const conditions = [sql`tenant = ${tenant}`];
-      if (from !== null) conditions.push(sql`time_unix_nano >= ${from}`);
-      if (to !== null) conditions.push(sql`time_unix_nano < ${to}`);
+      if (from !== null) conditions.push(sql`${time} >= ${from}`);
+      if (to !== null) conditions.push(sql`${time} < ${to}`);
       return join(conditions, ' AND ');
     };
     const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
-    return logMinutesSource(
-      range,
-      rollupParts,
-      (from, to) => {
-        const selects = [sql`SELECT ${columns} FROM ${hotTable('logs')} WHERE ${where(from, to)}`];
+    return {
+      uncovered: (from: bigint | null, to: bigint | null) => {
+        const selects = [sql`SELECT ${columns} FROM ${hotTable(signal)} WHERE ${where(from, to)}`];
         if (otherParts.length > 0) {
           selects.push(
             sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
@@ -566,11 +559,11 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         }
         return join(selects, ' UNION ALL ');
       },
-      (from, to) =>
+      covered: (from: bigint | null, to: bigint | null) =>
         rollupParts.length === 0
           ? null
           : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
-    );
+    };
   }
 
   private scopedSource(
