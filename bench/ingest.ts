@@ -18,7 +18,7 @@
  * throughput phases cycle a fixed set of bodies, which would flatter compression).
  * Prints a table and one JSON line per signal.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { Client, credentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { ITEMS_PER_REQUEST, logRequest, metricRequest, spanRequest } from './ingest/payloads.js';
-import { spawnPharos } from './pharos-server.js';
+import { directorySize, sealAll, spawnPharos } from './pharos-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -221,24 +221,6 @@ async function drive(
     p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
     p99Ms: Number(percentile(latencies, 0.99).toFixed(1)),
   };
-}
-
-function directorySize(root: string): number {
-  if (!fs.existsSync(root)) return 0;
-  let total = 0;
-  for (const entry of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}
-
-async function sealAll(dataDir: string): Promise<void> {
-  const sealer = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'seal-all.ts'), dataDir],
-    { stdio: 'inherit' },
-  );
-  await new Promise((resolve) => sealer.once('exit', resolve));
 }
 
 async function dropServerData(server: Server): Promise<void> {

@@ -21,13 +21,12 @@
  *
  * Prints a human summary on stderr and one JSON line on stdout.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compressSync } from 'snappy';
-import { spawnPharos, type BenchPharos } from './pharos-server.js';
+import { directorySize, sealAll, spawnPharos, type BenchPharos } from './pharos-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -184,36 +183,6 @@ async function startServer(dataDir: string): Promise<BenchPharos> {
   });
 }
 
-function directorySize(root: string): number {
-  if (!fs.existsSync(root)) return 0;
-  let total = 0;
-  for (const entry of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}
-
-async function sealAll(dataDir: string): Promise<void> {
-  const sealer = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'seal-all.ts'), dataDir],
-    { stdio: 'inherit' },
-  );
-  await new Promise((resolve) => sealer.once('exit', resolve));
-}
-
-/**
- * CPU time (user + system, all threads) the process has used, in ms, from /proc (10 ms ticks).
- * Unlike latency it hardly depends on what else the machine runs.
- */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of proc(5) (utime, stime); the slice starts at field 3.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -251,7 +220,7 @@ async function ingestAndSeal(): Promise<void> {
   const server = await startServer(dataDir);
   const writeUrl = `${server.httpUrl}/prometheus/api/v1/write`;
   const scratch = Buffer.alloc(series.reduce((n, s) => n + s.labelBytes.length + 32, 0));
-  const ingestCpuBefore = cpuMs(server.child.pid);
+  const ingestCpuBefore = server.cpuSeconds() * 1000;
   let nextStep = 0;
   const ingestStarted = performance.now();
   async function worker(): Promise<void> {
@@ -294,7 +263,7 @@ async function ingestAndSeal(): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   ingestSeconds = (performance.now() - ingestStarted) / 1000;
   samplesPerSecond = Math.round(totalSamples / ingestSeconds);
-  ingestCpuUsPerSample = ((cpuMs(server.child.pid) - ingestCpuBefore) * 1000) / totalSamples;
+  ingestCpuUsPerSample = ((server.cpuSeconds() * 1000 - ingestCpuBefore) * 1000) / totalSamples;
   peakRssMiB = server.peakRssMiB();
   await server.stop();
   console.error(
@@ -342,7 +311,7 @@ outer: for (const range of RANGES) {
   for (const [name, query] of Object.entries(QUERIES)) {
     const latencies: number[] = [];
     let seriesCount = 0;
-    const cpuBefore = cpuMs(queryServer.child.pid);
+    const cpuBefore = queryServer.cpuSeconds() * 1000;
     for (let i = 0; i < REPEAT; i++) {
       const params = new URLSearchParams({
         query,
@@ -371,7 +340,7 @@ outer: for (const range of RANGES) {
       }
       seriesCount = body.data?.result.length ?? 0;
     }
-    const serverCpuMs = (cpuMs(queryServer.child.pid) - cpuBefore) / latencies.length;
+    const serverCpuMs = (queryServer.cpuSeconds() * 1000 - cpuBefore) / latencies.length;
     latencies.sort((a, b) => a - b);
     const key = `${range.name} ${name}`;
     queryResults[key] = {

@@ -102,3 +102,23 @@ export async function spawnPharos(
     },
   };
 }
+
+/** Bytes of every file under `root` (0 when it does not exist). */
+export function directorySize(root: string): number {
+  if (!fs.existsSync(root)) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+/** Seal everything in a stopped server's data directory (bench/seal-all.ts, own process). */
+export async function sealAll(dataDir: string): Promise<void> {
+  const sealer = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'seal-all.ts'), dataDir],
+    { stdio: 'inherit' },
+  );
+  await new Promise((resolve) => sealer.once('exit', resolve));
+}
