@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { join, raw, sql, type SqlFragment } from '../sql.js';
+import { raw, sql, type SqlFragment } from '../sql.js';
 import type { RowReader } from './block-index.js';
+import { rollupSource } from './rollup-source.js';
 
 const toBigInt = (value: unknown): bigint =>
   typeof value === 'bigint' ? value : BigInt(String(value));
@@ -85,47 +86,17 @@ export function logMinutesSource(
   rawRows: (from: bigint | null, to: bigint | null) => SqlFragment,
   rollupRows: (from: bigint, to: bigint) => SqlFragment | null,
 ): SqlFragment {
-  const raws: SqlFragment[] = [rawRows(range?.fromNs ?? null, range?.toNs ?? null)];
-  const selects: SqlFragment[] = [];
-  if (rollupParts.length > 0) {
-    // Whole minutes inside the range come from the rollup; the partial ones at the ends from rows.
-    const first = range ? ceilDiv(range.fromNs, MINUTE_NS) * MINUTE_NS : null;
-    const end = range ? floorDiv(range.toNs, MINUTE_NS) * MINUTE_NS : null;
-    if (range && first !== null && end !== null && first >= end) {
-      const rows = rollupRows(range.fromNs, range.toNs);
-      if (rows) raws.push(rows);
-    } else {
-      const bounds = [
-        first === null ? null : sql`minute >= ${first}`,
-        end === null ? null : sql`minute < ${end}`,
-      ].filter((b): b is SqlFragment => b !== null);
-      selects.push(
-        sql`SELECT minute, service_name, severity_number, n FROM log_minutes
-          WHERE path IN (SELECT unnest(${[...rollupParts]}))${bounds.length > 0 ? sql` AND ${join(bounds, ' AND ')}` : raw('')}`,
-      );
-      if (range && first !== null && end !== null) {
-        for (const [from, to] of [
-          [range.fromNs, first],
-          [end, range.toNs],
-        ] as const) {
-          const rows = from < to ? rollupRows(from, to) : null;
-          if (rows) raws.push(rows);
-        }
-      }
-    }
-  }
-  selects.push(
-    sql`SELECT ${minuteOf(sql`time_unix_nano`)} AS minute, service_name, severity_number, count(*) AS n
-      FROM (${join(raws, ' UNION ALL ')}) AS r GROUP BY ALL`,
-  );
-  return sql`(${join(selects, ' UNION ALL ')})`;
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n ? q - 1n : q;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return -floorDiv(-a, b);
+  return rollupSource({
+    range,
+    rollupParts,
+    table: 'log_minutes',
+    bucketColumn: 'minute',
+    bucketNs: MINUTE_NS,
+    columns: sql`minute, service_name, severity_number, n`,
+    rawRows,
+    rollupRows,
+    countRows: (rows) =>
+      sql`SELECT ${minuteOf(sql`time_unix_nano`)} AS minute, service_name, severity_number, count(*) AS n
+        FROM (${rows}) AS r GROUP BY ALL`,
+  });
 }

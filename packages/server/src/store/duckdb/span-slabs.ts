@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { join, raw, sql, type SqlFragment } from '../sql.js';
+import { raw, sql, type SqlFragment } from '../sql.js';
 import type { RowReader } from './block-index.js';
+import { rollupSource } from './rollup-source.js';
 import { SPAN_DURATION_BUCKET_BASE } from '../telemetry-store.js';
 import { SEAL_SLAB_NS } from './seal-order.js';
 
@@ -115,46 +116,17 @@ export function spanSlabsSource(
   rawRows: (from: bigint | null, to: bigint | null) => SqlFragment,
   rollupRows: (from: bigint, to: bigint) => SqlFragment | null,
 ): SqlFragment {
-  const raws: SqlFragment[] = [rawRows(range?.fromNs ?? null, range?.toNs ?? null)];
-  const selects: SqlFragment[] = [];
-  if (rollupParts.length > 0) {
-    const first = range ? ceilDiv(range.fromNs, SEAL_SLAB_NS) * SEAL_SLAB_NS : null;
-    const end = range ? floorDiv(range.toNs, SEAL_SLAB_NS) * SEAL_SLAB_NS : null;
-    if (range && first !== null && end !== null && first >= end) {
-      const rows = rollupRows(range.fromNs, range.toNs);
-      if (rows) raws.push(rows);
-    } else {
-      const bounds = [
-        first === null ? null : sql`slab >= ${first}`,
-        end === null ? null : sql`slab < ${end}`,
-      ].filter((b): b is SqlFragment => b !== null);
-      selects.push(
-        sql`SELECT slab, service_name, name, is_request, is_error, bucket, n FROM span_slabs
-          WHERE path IN (SELECT unnest(${[...rollupParts]}))${bounds.length > 0 ? sql` AND ${join(bounds, ' AND ')}` : raw('')}`,
-      );
-      if (range && first !== null && end !== null) {
-        for (const [from, to] of [
-          [range.fromNs, first],
-          [end, range.toNs],
-        ] as const) {
-          const rows = from < to ? rollupRows(from, to) : null;
-          if (rows) raws.push(rows);
-        }
-      }
-    }
-  }
-  selects.push(
-    sql`SELECT slab, service_name, name, is_request, is_error, bucket, count(*) AS n
-      FROM (SELECT ${ROLLUP_COLUMNS} FROM (${join(raws, ' UNION ALL ')}) AS s) AS r GROUP BY ALL`,
-  );
-  return sql`(${join(selects, ' UNION ALL ')})`;
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n ? q - 1n : q;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return -floorDiv(-a, b);
+  return rollupSource({
+    range,
+    rollupParts,
+    table: 'span_slabs',
+    bucketColumn: 'slab',
+    bucketNs: SEAL_SLAB_NS,
+    columns: sql`slab, service_name, name, is_request, is_error, bucket, n`,
+    rawRows,
+    rollupRows,
+    countRows: (rows) =>
+      sql`SELECT slab, service_name, name, is_request, is_error, bucket, count(*) AS n
+        FROM (SELECT ${ROLLUP_COLUMNS} FROM (${rows}) AS s) AS r GROUP BY ALL`,
+  });
 }
