@@ -13,7 +13,8 @@
  * For each signal: a fresh Pharos on a fresh data directory; half the clients send protobuf over
  * HTTP, half over gRPC, pre-encoded realistic requests (512 spans of ~12 attributes and 1-2
  * events; 512 log records of ~8 attributes and 100-300-byte bodies; 512 metric points across
- * 5,000 series) for a fixed time. Then an overload phase with 3× the clients. Then bytes on disk:
+ * 5,000 series) for a fixed time. Then an overload phase offering 3× the sustained rate open-loop
+ * (requests sent on a timer, not after the previous answer). Then bytes on disk:
  * a fresh server receives 200 requests of unique data, which are sealed and measured (the
  * throughput phases cycle a fixed set of bodies, which would flatter compression).
  * Prints a table and one JSON line per signal.
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     signals: { type: 'string', default: 'traces,logs,metrics' },
     bodies: { type: 'string', default: '64' },
+    /** Requests in flight at most during the open-loop overload phase. */
+    'max-outstanding': { type: 'string', default: '512' },
     /** `false` skips the bytes-on-disk phase (quicker runs while iterating). */
     sizing: { type: 'string', default: 'true' },
     backend: { type: 'string', default: 'duckdb' },
@@ -223,6 +226,66 @@ async function drive(
   };
 }
 
+/**
+ * Open-loop load: requests leave at a fixed rate whether or not earlier ones were answered (as
+ * many independent SDKs would send), so offered load really exceeds capacity and the server must
+ * refuse the excess. At most `maxOutstanding` requests are in flight; a request due while the
+ * client is at that cap is counted as `unsent` (the server was not answering fast enough).
+ */
+async function driveOpenLoop(
+  senders: Sender[],
+  bodies: Uint8Array[],
+  requestsPerSecond: number,
+  durationS: number,
+  maxOutstanding: number,
+): Promise<PhaseResult & { offeredItemsPerSecond: number; unsent: number }> {
+  const latencies: number[] = [];
+  let accepted = 0;
+  let refused = 0;
+  let failed = 0;
+  let unsent = 0;
+  let outstanding = 0;
+  const inFlight = new Set<Promise<void>>();
+  const started = performance.now();
+  const total = Math.round(requestsPerSecond * durationS);
+  for (let i = 0; i < total; i++) {
+    const dueAt = started + (i * 1000) / requestsPerSecond;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (outstanding >= maxOutstanding) {
+      unsent++;
+      continue;
+    }
+    outstanding++;
+    const send = senders[i % senders.length]!;
+    const t0 = performance.now();
+    const request = send(bodies[i % bodies.length]!)
+      .catch(() => 0)
+      .then((status) => {
+        latencies.push(performance.now() - t0);
+        if (status === 200) accepted += ITEMS_PER_REQUEST;
+        else if (status === 429 || status === 503) refused++;
+        else failed++;
+        outstanding--;
+        inFlight.delete(request);
+      });
+    inFlight.add(request);
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    offeredItemsPerSecond: Math.round(requestsPerSecond * ITEMS_PER_REQUEST),
+    itemsPerSecond: Math.round(accepted / elapsed),
+    requests: latencies.length,
+    refused,
+    failed,
+    unsent,
+    p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 0.99).toFixed(1)),
+  };
+}
+
 async function dropServerData(server: Server): Promise<void> {
   fs.rmSync(server.dataDir, { recursive: true, force: true });
   if (server.database) await clickhouseCommand(`DROP DATABASE ${server.database}`);
@@ -244,7 +307,15 @@ async function benchSignal(signal: Signal, backend: string) {
     ).toFixed(2),
   );
   const rssSustained = server.peakRssMiB();
-  const overload = await drive(senders, bodies, concurrency * 3, Math.max(5, seconds / 2));
+  // Overload: three times the sustained rate, offered open-loop.
+  const overloadRate = Math.max(1, (3 * sustained.itemsPerSecond) / ITEMS_PER_REQUEST);
+  const overload = await driveOpenLoop(
+    senders,
+    bodies,
+    overloadRate,
+    Math.max(5, seconds / 2),
+    Number(args['max-outstanding']),
+  );
   const rssOverload = server.peakRssMiB();
   await server.stop();
   await dropServerData(server);
@@ -259,7 +330,7 @@ async function benchSignal(signal: Signal, backend: string) {
     meanRequestBytes,
     sustained,
     serverCpuUsPerItem,
-    overload: { ...overload, concurrency: concurrency * 3 },
+    overload,
     peakRssMiB: { sustained: rssSustained, overload: rssOverload },
   };
 
@@ -297,7 +368,8 @@ for (const backend of args.backend.split(',')) {
     console.log(
       `${backend.padEnd(10)} ${signal.padEnd(8)} ${String(result.sustained.itemsPerSecond).padStart(8)} items/s  ` +
         `p50 ${result.sustained.p50Ms} ms  p99 ${result.sustained.p99Ms} ms  ` +
-        `overload: ${result.overload.itemsPerSecond} items/s, ${result.overload.refused} refused  ` +
+        `overload (3× offered, ${result.overload.offeredItemsPerSecond}/s): ${result.overload.itemsPerSecond} items/s, ` +
+        `${result.overload.refused}/${result.overload.requests} refused, ${result.overload.unsent} unsent  ` +
         `server CPU ${result.serverCpuUsPerItem} µs/item  ` +
         `peak RSS ${result.peakRssMiB.sustained}/${result.peakRssMiB.overload} MiB  ` +
         `${result.sealedBytesPerItem ?? '-'} B/item on disk`,

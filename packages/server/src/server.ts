@@ -119,6 +119,7 @@ async function openTelemetryStore(config: Config, logger: Logger): Promise<Telem
     logger,
     memoryLimit: config.storage.memoryLimit,
     retentionDays: config.storage.retentionDays,
+    mergeMaxRows: config.storage.mergeMaxRows,
   });
 }
 
@@ -168,6 +169,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
     maxDelayMs: config.ingest.batchMaxDelayMs,
     maxItems: config.ingest.batchMaxItems,
     maxPendingItems: config.ingest.maxPendingItems,
+    maxPendingBytes: config.ingest.maxPendingBytes,
     onCommit: (items, seconds, ok) => {
       metrics.recordCommit(items, seconds, ok);
     },
@@ -251,6 +253,11 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
       });
     }
     const maintenance = startMaintenance(store, committer, locks, config, logger);
+    // The embedded store keeps unsealed rows in memory (DuckDB hot tables); a shared ClickHouse
+    // has no hot tables, and its maintenance runs on one node only.
+    if (config.clickhouse.url === undefined) {
+      committer.limitUnsealed(maintenance.unsealedItems, config.storage.maxUnsealedRows);
+    }
     ready = true;
 
     let closing: Promise<void> | undefined;
@@ -284,7 +291,8 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
 /**
  * Sealing, merging and retention: every `storage.sealIntervalSeconds`, or sooner once
  * `storage.sealMaxRows` rows have been committed since the last run (which bounds the hot
- * tables, and so memory and DuckDB's WAL, under sustained load). Never two runs at once, and on
+ * tables, and so memory and DuckDB's WAL, under sustained load; past `storage.maxUnsealedRows`
+ * ingest is refused until a run completes). Never two runs at once, and on
  * a shared store (ClickHouse) only on the node holding the `maintenance` singleton lock.
  */
 function startMaintenance(
@@ -297,12 +305,16 @@ function startMaintenance(
   let running: Promise<void> | undefined;
   let lastRunAt = Date.now();
   let committedAtLastRun = 0;
+  // Items committed when the last successful run started: all of them are sealed.
+  let sealedUpTo = 0;
   const run = () => {
     lastRunAt = Date.now();
     committedAtLastRun = committer.stats.committedItems;
+    const startedAt = committedAtLastRun;
     running ??= store
       .maintain()
       .then((report) => {
+        sealedUpTo = startedAt;
         if (report.partsWritten + report.partsMerged + report.daysDropped > 0) {
           logger.debug({ report }, 'storage maintenance');
         }
@@ -332,9 +344,11 @@ function startMaintenance(
       .finally(() => {
         checking = false;
       });
-  }, 1000);
+  }, 250);
   timer.unref();
   return {
+    /** Items committed since the last successful run started (not yet sealed). */
+    unsealedItems: () => committer.stats.committedItems - sealedUpTo,
     stop: () => {
       clearInterval(timer);
     },

@@ -57,15 +57,23 @@ export const configSchema = z
             /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
             'expected a size like 1GB or 512MiB',
           )
-          .default('512MB')
+          .default('256MB')
           .describe('DuckDB memory limit'),
         retentionDays: z.coerce.number().int().min(0).default(30).describe('0 keeps data forever'),
         sealIntervalSeconds: positiveInt
           .default(60)
           .describe('How often recent data is sealed into compressed day partitions'),
         sealMaxRows: positiveInt
-          .default(250_000)
+          .default(100_000)
           .describe('Seal sooner once this many rows arrived since the last seal'),
+        maxUnsealedRows: positiveInt
+          .default(200_000)
+          .describe(
+            'Rows committed and not yet sealed beyond which ingest is refused with 503 until sealing catches up',
+          ),
+        mergeMaxRows: positiveInt
+          .default(400_000)
+          .describe('Rows one merge of small parts sorts at most (fits storage.memoryLimit)'),
       })
       .strict()
       .prefault({}),
@@ -88,6 +96,11 @@ export const configSchema = z
         maxPendingItems: positiveInt
           .default(100_000)
           .describe('Decoded items waiting for commit before requests are refused with 429'),
+        maxPendingBytes: bytes
+          .default(32 * 1024 * 1024)
+          .describe(
+            'Request body bytes (after decompression) admitted and not yet committed before requests are refused with 429',
+          ),
         decodeWorkers: z.coerce
           .number()
           .int()

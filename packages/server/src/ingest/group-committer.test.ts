@@ -99,6 +99,38 @@ describe('GroupCommitter', () => {
     await third;
   });
 
+  it('refuses with 429 once admitted request bytes reach maxPendingBytes, until released', () => {
+    const store = new ManualStore();
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 0,
+      maxItems: 1000,
+      maxPendingItems: 1000,
+      maxPendingBytes: 1000,
+    });
+    // Alone, a request larger than the bound is still admitted (it could never pass otherwise).
+    const big = committer.reserve(5000);
+    const refused = (() => {
+      try {
+        committer.reserve(1);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect((refused as AppError).status).toBe(429);
+    expect((refused as AppError).retryAfterSeconds).toBeGreaterThan(0);
+    big();
+    big(); // releasing twice frees the bytes once
+    expect(committer.stats.pendingBytes).toBe(0);
+    const first = committer.reserve(600);
+    expect(() => committer.reserve(600)).toThrow(AppError);
+    const second = committer.reserve(400);
+    expect(committer.stats.pendingBytes).toBe(1000);
+    expect(committer.stats.refusedRequests).toBe(2);
+    first();
+    second();
+    expect(committer.stats.pendingBytes).toBe(0);
+  });
+
   it('splits a backlog into groups of at most maxItems, in arrival order', async () => {
     const store = new ManualStore();
     const committer = new GroupCommitter(store.asStore(), {

@@ -8,6 +8,12 @@ export interface GroupCommitterOptions {
   maxItems: number;
   /** Items accepted but not yet committed, beyond which new requests are refused. */
   maxPendingItems: number;
+  /**
+   * Request body bytes admitted (being decoded, queued or committing) beyond which new requests
+   * are refused: the item bound alone lets a few large requests hold much memory, and says
+   * nothing about requests still being decoded. Absent: bodies are not counted.
+   */
+  maxPendingBytes?: number;
   /** Told about every group commit, for metrics. */
   onCommit?: (items: number, seconds: number, ok: boolean) => void;
 }
@@ -18,6 +24,8 @@ export interface GroupCommitterStats {
   refusedRequests: number;
   failedCommits: number;
   pendingItems: number;
+  /** Body bytes of requests admitted and not yet committed (see `reserve`). */
+  pendingBytes: number;
   lastCommitMs: number;
 }
 
@@ -54,12 +62,14 @@ export class GroupCommitter {
   private timer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private closed = false;
+  private unsealed: { items: () => number; max: number } | undefined;
   readonly stats: GroupCommitterStats = {
     commits: 0,
     committedItems: 0,
     refusedRequests: 0,
     failedCommits: 0,
     pendingItems: 0,
+    pendingBytes: 0,
     lastCommitMs: 0,
   };
 
@@ -67,6 +77,15 @@ export class GroupCommitter {
     private readonly store: TelemetryStore,
     private readonly options: GroupCommitterOptions,
   ) {}
+
+  /**
+   * Also refuse (503) while `items()` — rows committed but not yet moved out of the store's hot
+   * tables — is at `max` or more: when sealing falls behind, the hot tables (held in memory)
+   * would otherwise grow with the offered load.
+   */
+  limitUnsealed(items: () => number, max: number): void {
+    this.unsealed = { items, max };
+  }
 
   /**
    * Throw the refusal `submit` would give a request of `items` items, without queueing
@@ -77,6 +96,13 @@ export class GroupCommitter {
       this.stats.refusedRequests++;
       throw unavailable('server is shutting down', 5);
     }
+    if (this.unsealed && this.unsealed.items() >= this.unsealed.max) {
+      this.stats.refusedRequests++;
+      throw unavailable(
+        `storage is behind: ${this.unsealed.items()} committed rows wait to be sealed; retry later`,
+        1,
+      );
+    }
     const pending = this.queuedItems + this.committingItems;
     if (pending > 0 && pending + items > this.options.maxPendingItems) {
       this.stats.refusedRequests++;
@@ -85,6 +111,32 @@ export class GroupCommitter {
         1,
       );
     }
+  }
+
+  /**
+   * Admit a request body of `bytes` bytes before it is decoded, holding its bytes against
+   * `maxPendingBytes` until the returned release is called (once its commit has settled or it
+   * failed). Throws the 429 / 503 refusal when the bound or the item bound is reached; a request
+   * is always admitted when nothing is pending, so one larger than the bound still gets through.
+   */
+  reserve(bytes: number): () => void {
+    this.admit();
+    const limit = this.options.maxPendingBytes;
+    const pending = this.stats.pendingBytes;
+    if (limit !== undefined && pending > 0 && pending + bytes > limit) {
+      this.stats.refusedRequests++;
+      throw overloaded(
+        `ingest queue is full (${pending} bytes of requests waiting for commit); retry later`,
+        1,
+      );
+    }
+    this.stats.pendingBytes += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.stats.pendingBytes -= bytes;
+    };
   }
 
   async submit(batch: TenantBatch): Promise<void> {

@@ -97,25 +97,30 @@ export async function ingestOtlp(
   tenant: TenantId,
   options: IngestOptions,
 ): Promise<IngestResult> {
-  // Under overload, refuse before decoding rather than after.
-  committer.admit();
-  const task = {
-    signal,
-    encoding,
-    body,
-    receivedAt: BigInt(Date.now()) * 1_000_000n,
-    limits: options.attributeLimits,
-  };
-  let request: DecodedRequest;
+  // Under overload, refuse before decoding rather than after; the body's bytes count against
+  // the pending bound until its commit settles (decoded batches are a few times larger).
+  const release = committer.reserve(body.byteLength);
   try {
-    request = options.decodePool ? await options.decodePool.decode(task) : decodeRequest(task);
-  } catch (error) {
-    if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
-    throw error;
+    const task = {
+      signal,
+      encoding,
+      body,
+      receivedAt: BigInt(Date.now()) * 1_000_000n,
+      limits: options.attributeLimits,
+    };
+    let request: DecodedRequest;
+    try {
+      request = options.decodePool ? await options.decodePool.decode(task) : decodeRequest(task);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
+      throw error;
+    }
+    const decoded = toBatch(request, tenant, options.prometheus);
+    await options.limiter?.admitIngest(tenant, decoded.accepted);
+    await committer.submit(decoded.batch);
+    decoded.promBuilder?.commitRegistered();
+    return { accepted: decoded.accepted, rejected: decoded.rejected, limited: decoded.limited };
+  } finally {
+    release();
   }
-  const decoded = toBatch(request, tenant, options.prometheus);
-  await options.limiter?.admitIngest(tenant, decoded.accepted);
-  await committer.submit(decoded.batch);
-  decoded.promBuilder?.commitRegistered();
-  return { accepted: decoded.accepted, rejected: decoded.rejected, limited: decoded.limited };
 }

@@ -135,6 +135,14 @@ export class PharosMetrics {
         this.set(committerStats().pendingItems);
       },
     });
+    new Gauge({
+      name: 'pharos_ingest_pending_bytes',
+      help: 'Request body bytes admitted but not yet committed (bounded by ingest.maxPendingBytes)',
+      registers: [this.registry],
+      collect() {
+        this.set(committerStats().pendingBytes);
+      },
+    });
     new Counter({
       name: 'pharos_ingest_refused_requests_total',
       help: 'Requests refused at once because the ingest queue was full or the server was stopping',

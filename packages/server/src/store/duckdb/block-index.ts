@@ -78,8 +78,11 @@ export function withBlockNumbers(
   select: SqlFragment,
   order: SqlFragment,
 ): SqlFragment {
-  return sql`SELECT *, (row_number() OVER (ORDER BY ${order}) - 1) // ${raw(String(blockRows(signal)))} AS _block
-    FROM (${select}) ORDER BY _block, ${order}`;
+  // One sort: rows are numbered as they stream out of it (`row_number() OVER ()` is a streaming
+  // window that keeps its input's order). Numbering inside an ordered window and sorting again
+  // held two full copies of the part in memory, which spiked RSS on every seal.
+  return sql`SELECT *, (row_number() OVER () - 1) // ${raw(String(blockRows(signal)))} AS _block
+    FROM (${select} ORDER BY ${order})`;
 }
 
 function filtersFor(signal: Signal, hints: QueryHints): BlockFilter[] {

@@ -10,7 +10,7 @@ import { describeTelemetryStoreContract } from '../telemetry-store.contract.js';
 import { raw, sql } from '../sql.js';
 import type { TelemetryStore } from '../telemetry-store.js';
 import { BLOCK_ROWS } from './block-index.js';
-import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
+import { DuckDbTelemetryStore, mergeSources } from './duckdb-telemetry-store.js';
 
 let dir = '';
 
@@ -268,6 +268,53 @@ describe('DuckDbTelemetryStore block index', () => {
         expect(Number(narrowed?.n), signal).toBeGreaterThanOrEqual(10);
         expect(Number(narrowed?.n), signal).toBeLessThanOrEqual(2 * BLOCK_ROWS[signal]!);
       }
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DuckDbTelemetryStore merges', () => {
+  it('takes leading parts while their rows fit mergeMaxRows', () => {
+    expect(mergeSources(['a', 'b', 'c', 'd'], [3, 2n, 4, 1], 5)).toEqual({
+      paths: ['a', 'b'],
+      rows: 5,
+    });
+    expect(mergeSources(['a'], [9], 5)).toEqual({ paths: [], rows: 0 });
+  });
+
+  it('merges at most mergeMaxRows rows at once, and every row stays readable once', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await DuckDbTelemetryStore.open({
+      dataDir: dir,
+      compactMinParts: 3,
+      mergeMaxRows: 20,
+    });
+    try {
+      const tenant = parseTenantId('default');
+      const start = BigInt(Date.now()) * 1_000_000n;
+      let written = 0;
+      for (let part = 0; part < 4; part++) {
+        const rows = Array.from({ length: 8 }, (_, i) => ({
+          timeUnixNano: start + BigInt(written + i),
+          body: `part ${part} row ${i}`,
+          serviceName: 'web',
+        }));
+        written += rows.length;
+        await store.write([{ tenant, logs: logBatchFromRows(rows) }]);
+        const report = await store.maintain({ sealAll: true });
+        // 3 parts of 8 rows are due for a merge after the third seal, but only 2 fit in 20 rows.
+        expect(report.partsMerged, `seal ${part}`).toBe(part === 2 ? 2 : 0);
+      }
+      const range = { fromNs: start - 1_000_000_000n, toNs: start + 1_000_000_000n };
+      const [row] = await store.query(
+        tenant,
+        range,
+        (s) => sql`SELECT count(*) AS n, count(DISTINCT body) AS d FROM ${s.logs}`,
+      );
+      expect(Number(row?.n)).toBe(32);
+      expect(Number(row?.d)).toBe(32);
     } finally {
       await store.close();
       await fs.rm(dir, { recursive: true, force: true });
