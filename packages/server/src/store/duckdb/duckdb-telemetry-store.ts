@@ -172,8 +172,8 @@ const HOT_CHECKPOINT_THRESHOLD = '512MB';
  * bytes-per-sample figures in docs/adr/0004-metrics-model.md.
  */
 const PARQUET_EXTRA: Record<Signal, string> = {
-  spans: '',
-  logs: '',
+  spans: ', PARQUET_VERSION V2',
+  logs: ', PARQUET_VERSION V2',
   metric_points: '',
   prom_series: '',
   prom_samples: ', PARQUET_VERSION V2, COMPRESSION_LEVEL 9',
