@@ -305,16 +305,19 @@ function startMaintenance(
   let running: Promise<void> | undefined;
   let lastRunAt = Date.now();
   let committedAtLastRun = 0;
-  // Items committed when the last successful run started: all of them are sealed.
+  // Items committed when the last run that sealed started: all of them are sealed.
   let sealedUpTo = 0;
   const run = () => {
     lastRunAt = Date.now();
     committedAtLastRun = committer.stats.committedItems;
     const startedAt = committedAtLastRun;
     running ??= store
-      .maintain()
+      .maintain({
+        onSealed: () => {
+          sealedUpTo = startedAt;
+        },
+      })
       .then((report) => {
-        sealedUpTo = startedAt;
         if (report.partsWritten + report.partsMerged + report.daysDropped > 0) {
           logger.debug({ report }, 'storage maintenance');
         }
@@ -347,7 +350,7 @@ function startMaintenance(
   }, 250);
   timer.unref();
   return {
-    /** Items committed since the last successful run started (not yet sealed). */
+    /** Items committed since the last run that sealed started (not yet sealed). */
     unsealedItems: () => committer.stats.committedItems - sealedUpTo,
     stop: () => {
       clearInterval(timer);

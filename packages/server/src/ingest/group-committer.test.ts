@@ -131,6 +131,29 @@ describe('GroupCommitter', () => {
     expect(committer.stats.pendingBytes).toBe(0);
   });
 
+  it('refuses with 503 while too many committed rows wait to be sealed', () => {
+    const store = new ManualStore();
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 0,
+      maxItems: 1000,
+      maxPendingItems: 1000,
+    });
+    let unsealed = 100;
+    committer.limitUnsealed(() => unsealed, 100);
+    const refused = (() => {
+      try {
+        committer.reserve(10);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect((refused as AppError).status).toBe(503);
+    expect((refused as AppError).retryAfterSeconds).toBeGreaterThan(0);
+    unsealed = 99;
+    committer.reserve(10)();
+    expect(committer.stats.refusedRequests).toBe(1);
+  });
+
   it('splits a backlog into groups of at most maxItems, in arrival order', async () => {
     const store = new ManualStore();
     const committer = new GroupCommitter(store.asStore(), {

@@ -156,6 +156,12 @@ export interface MaintenanceReport {
  * Where telemetry lives. Every read and write names its tenant; implementations guarantee that
  * a query built from `ScopedSources` sees nothing of another tenant.
  */
+export interface MaintainOptions {
+  sealAll?: boolean;
+  now?: Date;
+  onSealed?: () => void;
+}
+
 export interface TelemetryStore {
   readonly dialect: Dialect;
   /**
@@ -196,8 +202,12 @@ export interface TelemetryStore {
   listPartitions(tenant: TenantId): Promise<DayPartition[]>;
   /** Delete one day of a tenant's data of every signal, freeing its disk space. */
   dropDay(tenant: TenantId, day: string): Promise<void>;
-  /** Seal recent data into its day partitions, merge small parts, apply retention. */
-  maintain(options?: { sealAll?: boolean; now?: Date }): Promise<MaintenanceReport>;
+  /**
+   * Seal recent data into its day partitions, merge small parts, apply retention. `onSealed` is
+   * called once the data committed before the call is sealed (before merging and retention),
+   * or at the end by stores that do not seal.
+   */
+  maintain(options?: MaintainOptions): Promise<MaintenanceReport>;
   /** Whether the store answers queries (for readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import { SIGNALS, TIME_COLUMN, timeBoundsOf, type Signal } from '../schema.js';
 import { ident, join, raw, render, sql, type SqlFragment } from '../sql.js';
 import type {
   DayPartition,
+  MaintainOptions,
   MaintenanceReport,
   QueryOptions,
   Row,
@@ -445,7 +446,7 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
    * here: every partition holding freshly inserted (level 0) parts is merged into one sorted part
    * now (`OPTIMIZE … FINAL`). Retention drops whole partitions.
    */
-  async maintain(options: { sealAll?: boolean; now?: Date } = {}): Promise<MaintenanceReport> {
+  async maintain(options: MaintainOptions = {}): Promise<MaintenanceReport> {
     this.assertOpen();
     const report: MaintenanceReport = {
       sealedRows: 0,
@@ -479,6 +480,7 @@ export class ClickHouseTelemetryStore implements TelemetryStore {
         }
       }
     }
+    options.onSealed?.();
     const retentionDays = this.options.retentionDays ?? 0;
     if (retentionDays > 0) {
       const now = options.now ?? new Date();

@@ -303,7 +303,14 @@ describe('DuckDbTelemetryStore merges', () => {
         }));
         written += rows.length;
         await store.write([{ tenant, logs: logBatchFromRows(rows) }]);
-        const report = await store.maintain({ sealAll: true });
+        let told = 0;
+        const report = await store.maintain({
+          sealAll: true,
+          onSealed: () => {
+            told++;
+          },
+        });
+        expect(told).toBe(1);
         // 3 parts of 8 rows are due for a merge after the third seal, but only 2 fit in 20 rows.
         expect(report.partsMerged, `seal ${part}`).toBe(part === 2 ? 2 : 0);
       }

@@ -39,6 +39,7 @@ import { standardStringLiteral } from '../sql-escape.js';
 import { AppError } from '../../errors.js';
 import type {
   DayPartition,
+  MaintainOptions,
   MaintenanceReport,
   NumericColumnType,
   NumericColumns,
@@ -653,7 +654,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     await this.maintenanceLock.run(() => this.dropDayUnlocked(tenant, day));
   }
 
-  async maintain(options: { sealAll?: boolean; now?: Date } = {}): Promise<MaintenanceReport> {
+  async maintain(options: MaintainOptions = {}): Promise<MaintenanceReport> {
     this.assertOpen();
     return this.maintenanceLock.run(async () => {
       const report: MaintenanceReport = {
@@ -663,6 +664,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         daysDropped: 0,
       };
       await this.seal(report);
+      options.onSealed?.();
       await this.compact(report);
       await this.applyRetention(report, options.now ?? new Date());
       await this.removeDeletedParts(options.now ?? new Date());
