@@ -97,7 +97,7 @@ export const configSchema = z
           .default(100_000)
           .describe('Decoded items waiting for commit before requests are refused with 429'),
         maxPendingBytes: bytes
-          .default(32 * 1024 * 1024)
+          .default(16 * 1024 * 1024)
           .describe(
             'Request body bytes (after decompression) admitted and not yet committed before requests are refused with 429',
           ),

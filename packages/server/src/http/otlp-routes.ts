@@ -69,6 +69,13 @@ export function otlpRoutes(deps: OtlpRouteDeps) {
       },
     );
 
+    // Under overload, refuse before the body is read (after authentication, which the parent
+    // app's hook runs first): a refused body then costs no memory. Content-Length is only a
+    // hint here; the body's real size is held against the bound once it is read.
+    app.addHook('onRequest', async (request) => {
+      deps.committer.admit(1, Number(request.headers['content-length']) || 0);
+    });
+
     app.setErrorHandler((error, request, reply: FastifyReply) => {
       const appError = toAppError(error);
       if (appError.status >= 500) request.log.error({ err: error }, 'OTLP request failed');

@@ -88,10 +88,11 @@ export class GroupCommitter {
   }
 
   /**
-   * Throw the refusal `submit` would give a request of `items` items, without queueing
-   * anything: lets a receiver refuse before spending time decoding. Unknown sizes pass as 1.
+   * Throw the refusal `submit` (or `reserve`, for a body of `bytes` bytes) would give a request
+   * of `items` items, without queueing anything: lets a receiver refuse before spending time
+   * reading or decoding. Unknown sizes pass as 1 item and 0 bytes.
    */
-  admit(items = 1): void {
+  admit(items = 1, bytes = 0): void {
     if (this.closed) {
       this.stats.refusedRequests++;
       throw unavailable('server is shutting down', 5);
@@ -111,6 +112,15 @@ export class GroupCommitter {
         1,
       );
     }
+    const limit = this.options.maxPendingBytes;
+    const pendingBytes = this.stats.pendingBytes;
+    if (limit !== undefined && pendingBytes > 0 && pendingBytes + bytes > limit) {
+      this.stats.refusedRequests++;
+      throw overloaded(
+        `ingest queue is full (${pendingBytes} bytes of requests waiting for commit); retry later`,
+        1,
+      );
+    }
   }
 
   /**
@@ -120,16 +130,7 @@ export class GroupCommitter {
    * is always admitted when nothing is pending, so one larger than the bound still gets through.
    */
   reserve(bytes: number): () => void {
-    this.admit();
-    const limit = this.options.maxPendingBytes;
-    const pending = this.stats.pendingBytes;
-    if (limit !== undefined && pending > 0 && pending + bytes > limit) {
-      this.stats.refusedRequests++;
-      throw overloaded(
-        `ingest queue is full (${pending} bytes of requests waiting for commit); retry later`,
-        1,
-      );
-    }
+    this.admit(1, bytes);
     this.stats.pendingBytes += bytes;
     let released = false;
     return () => {
