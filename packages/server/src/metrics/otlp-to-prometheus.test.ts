@@ -242,12 +242,10 @@ describe('OTLP metric points → Prometheus series', () => {
 
   it('exponential histogram → classic buckets at the exponential bounds', () => {
     // scale 0: base 2; positive offset 0 → buckets (1,2], (2,4]; one negative (-2,-1]; zero 1.
-    expect(exponentialBuckets(0, 1, 0, [3, 4], 0, [2])).toEqual([
-      { le: -1, count: 2 },
-      { le: 0, count: 1 },
-      { le: 2, count: 3 },
-      { le: 4, count: 4 },
-    ]);
+    expect(exponentialBuckets(0, 1, 0, [3, 4], 0, [2])).toEqual({
+      bounds: [-1, 0, 2, 4],
+      counts: [2, 1, 3, 4],
+    });
     const { samples } = converter().run([
       {
         ...base,
