@@ -37,6 +37,7 @@ port.on('message', (message: DecodeRequestMessage) => {
       // Fresh arrays of exact size: handed over, not copied.
       transfer = [
         columns.labelHashes.buffer,
+        columns.labelStarts.buffer,
         columns.labelEnds.buffer,
         columns.labelBytes.buffer,
         columns.sampleEnds.buffer,

@@ -145,10 +145,15 @@ export class PromBatchBuilder {
     this.samples.append(seriesId, timeMs, value);
   }
 
+  /** Whether `index` would add a row (the series' row for the day is neither stored nor pending). */
+  needsIndex(series: SeriesEntry, dayMs: number): boolean {
+    if (series.indexedDayMs === dayMs) return false;
+    return series.pendingBy !== this || series.pendingDayMs !== dayMs;
+  }
+
   /** Give the series an index row for the UTC day `dayMs` unless it is stored or pending. */
   index(series: SeriesEntry, labels: LabelsSource, dayMs: number): void {
-    if (series.indexedDayMs === dayMs) return;
-    if (series.pendingBy === this && series.pendingDayMs === dayMs) return;
+    if (!this.needsIndex(series, dayMs)) return;
     series.pendingBy = this;
     series.pendingDayMs = dayMs;
     const resolved =

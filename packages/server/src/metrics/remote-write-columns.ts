@@ -10,8 +10,8 @@ import { sortLabels } from './series-id.js';
  * `SeriesRegistry.cachedByBytes`) and filling the series id column.
  *
  * Per series with samples or exemplars, in request order: two 32-bit hashes of its encoded
- * label fields, those bytes (concatenated in `labelBytes`, decoded only when the series is not
- * known), where its samples end, and its smallest and largest sample time (one day → one index
+ * label fields, where those bytes are (decoded only when the series is not known), where its
+ * samples end, and its smallest and largest sample time (one day → one index
  * check). Samples are columns in request order, ready to be the store batch's columns.
  */
 export interface WriteRequestColumns {
@@ -21,9 +21,13 @@ export interface WriteRequestColumns {
   seriesCount: number;
   /** `2 * i`, `2 * i + 1`: the hashes of series i's label bytes. */
   labelHashes: Uint32Array<ArrayBuffer>;
-  /** End of series i's label bytes in `labelBytes` (start: the previous series' end). */
+  /** Series i's label fields (as on the wire: tag, length, Label message) in `labelBytes`. */
+  labelStarts: Uint32Array<ArrayBuffer>;
   labelEnds: Uint32Array<ArrayBuffer>;
-  /** Each series' label fields as on the wire (tag, length, Label message), concatenated. */
+  /**
+   * The request's bytes, followed by copies of the label fields of series whose labels are not
+   * contiguous on the wire (senders write them contiguous, so normally nothing follows).
+   */
   labelBytes: Uint8Array<ArrayBuffer>;
   /** End of series i's samples in the sample columns (start: the previous series' end). */
   sampleEnds: Uint32Array<ArrayBuffer>;
@@ -41,21 +45,33 @@ const SEED_A = 0x9747b28c;
 const SEED_B = 0x2f1c3a5d;
 
 /**
- * MurmurHash3 (x86, 32-bit) of `bytes[start, end)`: a fast, well-mixed hash of a label set's
- * bytes. Two seeds give the 64 bits a series is found by. Not collision-resistant against a
- * sender that crafts label sets: a tenant could only merge its own series that way.
+ * Two 32-bit hashes of `bytes[start, end)` in one pass (MurmurHash3's block mixing, x86 32-bit,
+ * into two accumulators with different seeds and rounds): the 64 bits a series is found by.
+ * Fast and well mixed; not collision-resistant against a sender that crafts label sets, which
+ * could only merge its own tenant's series that way.
  */
-export function murmur3(bytes: Uint8Array, start: number, end: number, seed: number): number {
-  let h = seed | 0;
+export function labelHashesOf(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  at: number,
+): void {
+  let a = SEED_A;
+  let b = SEED_B;
   let i = start;
   const whole = start + ((end - start) & ~3);
   for (; i < whole; i += 4) {
     let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    k = Math.imul(k, 0x1b873593);
+    a ^= k;
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    b ^= k;
+    b = (b << 17) | (b >>> 15);
+    b = (Math.imul(b, 9) + 0x38495ab5) | 0;
   }
   let k = 0;
   const tail = end - i;
@@ -65,9 +81,16 @@ export function murmur3(bytes: Uint8Array, start: number, end: number, seed: num
     k ^= bytes[i]!;
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
+    k = Math.imul(k, 0x1b873593);
+    a ^= k;
+    b ^= k;
   }
-  h ^= end - start;
+  out[at] = finalMix(a ^ (end - start));
+  out[at + 1] = finalMix(b ^ (end - start));
+}
+
+function finalMix(value: number): number {
+  let h = value;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -124,12 +147,14 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
   const sample = new Wire(buf, 0, 0);
   let capacity = 1024;
   let labelHashes = new Uint32Array(2 * capacity);
+  let labelStarts = new Uint32Array(capacity);
   let labelEnds = new Uint32Array(capacity);
   let sampleEnds = new Uint32Array(capacity);
   let minTimeMs = new Float64Array(capacity);
   let maxTimeMs = new Float64Array(capacity);
-  const labelBytes = new Uint8Array(buf.length);
-  let labelLength = 0;
+  // Label fields of series whose labels are not contiguous, copied after the request's bytes.
+  const scattered: Buffer[] = [];
+  let scatteredLength = 0;
   const samples = new Growing(4096);
   const exemplars: WriteRequestColumns['exemplars'] = [];
   const metadata: MetadataEntry[] = [];
@@ -143,7 +168,10 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
     if (tag === 0x0a) {
       wire.field();
       seriesTotal++;
-      const labelsStart = labelLength;
+      let labelsStart = -1;
+      let labelsEnd = -1;
+      let contiguous = true;
+      const fieldRanges: number[] = [];
       const samplesStart = samples.length;
       let exemplarCount = 0;
       let min = Infinity;
@@ -154,9 +182,10 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
         const t = series.varint();
         if (t === 0x0a) {
           series.field();
-          // The label field as on the wire (usually contiguous with the previous one).
-          labelBytes.set(buf.subarray(fieldStart, series.fieldEnd), labelLength);
-          labelLength += series.fieldEnd - fieldStart;
+          if (labelsStart < 0) labelsStart = fieldStart;
+          else if (fieldStart !== labelsEnd) contiguous = false;
+          labelsEnd = series.fieldEnd;
+          fieldRanges.push(fieldStart, labelsEnd);
         } else if (t === 0x12) {
           series.field();
           sample.reset(series.fieldStart, series.fieldEnd);
@@ -180,21 +209,33 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
           histogramsIgnored++;
         } else series.skip(t & 7);
       }
-      if (samples.length === samplesStart && exemplarCount === 0) {
-        labelLength = labelsStart;
-        continue;
-      }
+      if (samples.length === samplesStart && exemplarCount === 0) continue;
       if (count === capacity) {
         capacity *= 2;
         labelHashes = grown(labelHashes, 2 * capacity);
+        labelStarts = grown(labelStarts, capacity);
         labelEnds = grown(labelEnds, capacity);
         sampleEnds = grown(sampleEnds, capacity);
         minTimeMs = grown(minTimeMs, capacity);
         maxTimeMs = grown(maxTimeMs, capacity);
       }
-      labelHashes[2 * count] = murmur3(labelBytes, labelsStart, labelLength, SEED_A);
-      labelHashes[2 * count + 1] = murmur3(labelBytes, labelsStart, labelLength, SEED_B);
-      labelEnds[count] = labelLength;
+      if (labelsStart < 0) {
+        labelsStart = labelsEnd = 0;
+      } else if (!contiguous) {
+        const copy = Buffer.concat(
+          Array.from({ length: fieldRanges.length / 2 }, (_, j) =>
+            buf.subarray(fieldRanges[2 * j]!, fieldRanges[2 * j + 1]!),
+          ),
+        );
+        labelsStart = buf.length + scatteredLength;
+        labelsEnd = labelsStart + copy.length;
+        scattered.push(copy);
+        scatteredLength += copy.length;
+      }
+      labelStarts[count] = labelsStart;
+      labelEnds[count] = labelsEnd;
+      if (contiguous) labelHashesOf(buf, labelsStart, labelsEnd, labelHashes, 2 * count);
+      else labelHashesOf(scattered.at(-1)!, 0, labelsEnd - labelsStart, labelHashes, 2 * count);
       sampleEnds[count] = samples.length;
       minTimeMs[count] = min;
       maxTimeMs[count] = max;
@@ -212,8 +253,9 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
     seriesTotal,
     seriesCount: count,
     labelHashes: labelHashes.slice(0, 2 * count),
+    labelStarts: labelStarts.slice(0, count),
     labelEnds: labelEnds.slice(0, count),
-    labelBytes: labelBytes.slice(0, labelLength),
+    labelBytes: withScattered(buf, scattered, scatteredLength),
     sampleEnds: sampleEnds.slice(0, count),
     minTimeMs: minTimeMs.slice(0, count),
     maxTimeMs: maxTimeMs.slice(0, count),
@@ -223,6 +265,18 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
     metadata,
     histogramsIgnored,
   };
+}
+
+/** A copy of the request's bytes with the scattered label copies after them. */
+function withScattered(buf: Buffer, scattered: Buffer[], length: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(buf.length + length);
+  bytes.set(buf);
+  let at = buf.length;
+  for (const copy of scattered) {
+    bytes.set(copy, at);
+    at += copy.length;
+  }
+  return bytes;
 }
 
 function grown<T extends Uint32Array | Float64Array>(array: T, size: number): T {
@@ -236,7 +290,7 @@ function grown<T extends Uint32Array | Float64Array>(array: T, size: number): T 
  * label names or a missing `__name__`.
  */
 export function labelsOfColumns(columns: WriteRequestColumns, i: number): Labels {
-  const start = i === 0 ? 0 : columns.labelEnds[i - 1]!;
+  const start = columns.labelStarts[i]!;
   const end = columns.labelEnds[i]!;
   const bytes = columns.labelBytes;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

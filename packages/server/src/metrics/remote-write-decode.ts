@@ -60,13 +60,13 @@ export function applyWriteRequest(
     histogramsIgnored: columns.histogramsIgnored,
     collisions: 0,
   };
-  const { seriesCount, labelHashes, labelEnds, sampleEnds, minTimeMs, maxTimeMs, timeMs } = columns;
+  const { seriesCount, labelHashes, labelStarts, labelEnds, sampleEnds } = columns;
+  const { minTimeMs, maxTimeMs, timeMs } = columns;
   const seriesId = new BigInt64Array(columns.value.length);
   const entries: (SeriesEntry | null)[] = new Array<SeriesEntry | null>(seriesCount);
   let collided = false;
   for (let i = 0; i < seriesCount; i++) {
-    const labelStart = i === 0 ? 0 : labelEnds[i - 1]!;
-    const labelLength = labelEnds[i]! - labelStart;
+    const labelLength = labelEnds[i]! - labelStarts[i]!;
     const hashA = labelHashes[2 * i]!;
     const hashB = labelHashes[2 * i + 1]!;
     let labels: ColumnLabels | undefined;
@@ -88,10 +88,12 @@ export function applyWriteRequest(
     else if (end > start) seriesId.fill(entry.id, start, end);
     if (end === start) continue;
     // An index row per UTC day the series has samples in (nearly always one).
-    const firstDay = Math.floor(minTimeMs[i]! / MS_PER_DAY);
-    const lastDay = Math.floor(maxTimeMs[i]! / MS_PER_DAY);
+    const firstDay = Math.floor(minTimeMs[i]! / MS_PER_DAY) * MS_PER_DAY;
+    const lastDay = Math.floor(maxTimeMs[i]! / MS_PER_DAY) * MS_PER_DAY;
     if (firstDay === lastDay) {
-      out.index(entry, labels ?? (labels = new ColumnLabels(columns, i)), firstDay * MS_PER_DAY);
+      if (out.needsIndex(entry, firstDay)) {
+        out.index(entry, labels ?? new ColumnLabels(columns, i), firstDay);
+      }
     } else {
       const source = labels ?? new ColumnLabels(columns, i);
       for (let j = start; j < end; j++) {
