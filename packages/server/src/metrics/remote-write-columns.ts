@@ -224,7 +224,7 @@ export function decodeWriteRequestColumns(bytes: Uint8Array): WriteRequestColumn
       } else if (!contiguous) {
         const copy = Buffer.concat(
           Array.from({ length: fieldRanges.length / 2 }, (_, j) =>
-            buf.subarray(fieldRanges[2 * j]!, fieldRanges[2 * j + 1]!),
+            buf.subarray(fieldRanges[2 * j], fieldRanges[2 * j + 1]),
           ),
         );
         labelsStart = buf.length + scatteredLength;
