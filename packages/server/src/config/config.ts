@@ -116,6 +116,11 @@ export const configSchema = z
           .describe(
             'Running totals kept per tenant to turn OTLP delta metrics into cumulative ones',
           ),
+        storeOtlpPoints: booleanText
+          .default(true)
+          .describe(
+            'Also store OTLP metric points as they come (metric_points: /api/v1/metrics, SQL)',
+          ),
         queryTimeoutMs: positiveInt
           .default(120_000)
           .describe('Time budget of one Prometheus API query (query, query_range, series, …)'),
