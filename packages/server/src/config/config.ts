@@ -94,7 +94,9 @@ export const configSchema = z
           .min(0)
           .max(64)
           .default(1)
-          .describe('Worker threads that decode OTLP bodies; 0 decodes on the main thread'),
+          .describe(
+            'Worker threads that decode OTLP and remote write bodies; 0 decodes on the main thread',
+          ),
         maxAttributesPerItem: positiveInt
           .default(128)
           .describe('Attributes kept per attribute map (first in wire order); the rest dropped'),
