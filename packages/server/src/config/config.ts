@@ -107,7 +107,9 @@ export const configSchema = z
           .min(0)
           .max(64)
           .default(1)
-          .describe('Worker threads that decode OTLP bodies; 0 decodes on the main thread'),
+          .describe(
+            'Worker threads that decode OTLP and remote write bodies; 0 decodes on the main thread',
+          ),
         maxAttributesPerItem: positiveInt
           .default(128)
           .describe('Attributes kept per attribute map (first in wire order); the rest dropped'),
@@ -128,6 +130,11 @@ export const configSchema = z
           .default(100_000)
           .describe(
             'Running totals kept per tenant to turn OTLP delta metrics into cumulative ones',
+          ),
+        storeOtlpPoints: booleanText
+          .default(true)
+          .describe(
+            'Also store OTLP metric points as they come (metric_points: /api/v1/metrics, SQL)',
           ),
         queryTimeoutMs: positiveInt
           .default(120_000)

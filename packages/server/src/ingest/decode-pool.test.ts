@@ -3,6 +3,9 @@ import { AppError } from '../errors.js';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
 import { encodeExportTraceRequest } from '../otlp/encode.js';
 import type { Span } from '../otlp/encode-model.js';
+import { compressSync } from 'snappy';
+import { decodeWriteRequestColumns } from '../metrics/remote-write-columns.js';
+import { encodeWriteRequest } from '../metrics/test-support/remote-write-encode.js';
 import { DecodePool } from './decode-pool.js';
 import { decodeRequest, type DecodeTask } from './decode-request.js';
 
@@ -92,5 +95,28 @@ describe('DecodePool', () => {
     pool = new DecodePool({ workers: 1, maxQueuedBytes: 1 << 20 });
     await pool.close();
     await expect(pool.decode(task(tracesBody(1)))).rejects.toThrow(/closed/);
+  });
+
+  it('decodes remote write bodies into the columns the calling thread decodes', async () => {
+    pool = new DecodePool({ workers: 1, maxQueuedBytes: 64 << 20 });
+    const body = encodeWriteRequest([
+      {
+        labels: [
+          ['__name__', 'up'],
+          ['job', 'a'],
+        ],
+        samples: [
+          { value: 1, timestampMs: 1000 },
+          { value: 2, timestampMs: 2000 },
+        ],
+      },
+    ]);
+    const columns = await pool.decodeRemoteWrite(compressSync(body));
+    expect(columns).toEqual(decodeWriteRequestColumns(body));
+    expect([...columns.value]).toEqual([1, 2]);
+    const truncated = compressSync(Buffer.from([0x0a, 0x05, 0x01]));
+    await expect(pool.decodeRemoteWrite(truncated)).rejects.toThrow(OtlpDecodeError);
+    const corrupt = compressSync(Buffer.from('hello hello hello hello')).subarray(0, 6);
+    await expect(pool.decodeRemoteWrite(corrupt)).rejects.toThrow(/snappy/);
   });
 });

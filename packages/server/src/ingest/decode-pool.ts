@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { overloaded, unavailable } from '../errors.js';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
 import type { DecodedRequest, DecodeTask } from './decode-request.js';
+import type { WriteRequestColumns } from '../metrics/remote-write-columns.js';
 import type { DecodeRequestMessage, DecodeResponseMessage } from './decode-worker.js';
 
 export interface DecodePoolOptions {
@@ -18,7 +19,7 @@ export interface DecodePoolOptions {
 
 interface Pending {
   bytes: number;
-  resolve: (result: DecodedRequest) => void;
+  resolve: (result: DecodedRequest | WriteRequestColumns) => void;
   reject: (error: unknown) => void;
 }
 
@@ -57,8 +58,28 @@ export class DecodePool {
 
   /** Decodes in a worker; throws `OtlpDecodeError` for a malformed body, like the decoders. */
   decode(task: DecodeTask): Promise<DecodedRequest> {
+    const body = new Uint8Array(task.body.byteLength);
+    body.set(task.body);
+    return this.submit(body, { id: 0, task: { ...task, body } }) as Promise<DecodedRequest>;
+  }
+
+  /**
+   * Decompresses (snappy block) and decodes a Prometheus remote write body into columns
+   * (`metrics/remote-write-columns.ts`) in a worker; a malformed body throws `OtlpDecodeError`
+   * with the decoder's message. The caller checks the announced decompressed size first.
+   */
+  decodeRemoteWrite(compressed: Uint8Array): Promise<WriteRequestColumns> {
+    const body = new Uint8Array(compressed.byteLength);
+    body.set(compressed);
+    return this.submit(body, { id: 0, remoteWrite: body }) as Promise<WriteRequestColumns>;
+  }
+
+  private submit(
+    body: Uint8Array<ArrayBuffer>,
+    message: DecodeRequestMessage,
+  ): Promise<DecodedRequest | WriteRequestColumns> {
     if (this.closed) return Promise.reject(new Error('decode pool is closed'));
-    const bytes = task.body.byteLength;
+    const bytes = body.byteLength;
     if (this.queuedBytes > 0 && this.queuedBytes + bytes > this.options.maxQueuedBytes) {
       return Promise.reject(
         overloaded(
@@ -76,11 +97,9 @@ export class DecodePool {
     }
     let slot = this.slots[0]!;
     for (const candidate of this.slots) if (candidate.bytes < slot.bytes) slot = candidate;
-    const body = new Uint8Array(bytes);
-    body.set(task.body);
     const id = this.nextId++;
-    const message: DecodeRequestMessage = { id, task: { ...task, body } };
-    return new Promise<DecodedRequest>((resolve, reject) => {
+    message.id = id;
+    return new Promise<DecodedRequest | WriteRequestColumns>((resolve, reject) => {
       slot.pending.set(id, { bytes, resolve, reject });
       slot.bytes += bytes;
       this.queuedBytes += bytes;
@@ -111,7 +130,7 @@ export class DecodePool {
       const pending = slot.pending.get(response.id);
       if (!pending) return;
       this.settle(slot, response.id, pending);
-      if (response.ok) pending.resolve(response.result);
+      if (response.ok) pending.resolve('result' in response ? response.result : response.columns);
       else if (response.malformed) pending.reject(new OtlpDecodeError(response.message));
       else pending.reject(new Error(`decode worker failed: ${response.message}`));
     });

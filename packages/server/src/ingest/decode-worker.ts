@@ -1,33 +1,72 @@
 import { parentPort } from 'node:worker_threads';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
+import { uncompressSync } from 'snappy';
+import {
+  decodeWriteRequestColumns,
+  type WriteRequestColumns,
+} from '../metrics/remote-write-columns.js';
+import { RemoteWriteDecodeError } from '../metrics/remote-write-wire.js';
 import { decodeRequest, type DecodeTask } from './decode-request.js';
 
 /**
  * A decode worker (see `decode-pool.ts`): decodes request bodies it is sent and posts back the
  * column batches, or the decode error's message.
  */
-export interface DecodeRequestMessage {
-  id: number;
-  task: DecodeTask;
-}
+export type DecodeRequestMessage =
+  | { id: number; task: DecodeTask }
+  /** A snappy-compressed Prometheus remote write body. */
+  | { id: number; remoteWrite: Uint8Array };
 
 export type DecodeResponseMessage =
   | { id: number; ok: true; result: ReturnType<typeof decodeRequest> }
+  | { id: number; ok: true; columns: WriteRequestColumns }
   | { id: number; ok: false; malformed: boolean; message: string };
 
 const port = parentPort;
 if (port === null) throw new Error('decode-worker.ts runs as a worker thread only');
-port.on('message', ({ id, task }: DecodeRequestMessage) => {
+port.on('message', (message: DecodeRequestMessage) => {
+  const { id } = message;
   let response: DecodeResponseMessage;
+  let transfer: ArrayBuffer[] = [];
   try {
-    response = { id, ok: true, result: decodeRequest(task) };
+    if ('task' in message) {
+      response = { id, ok: true, result: decodeRequest(message.task) };
+    } else {
+      const columns = decodeWriteRequestColumns(snappyBody(message.remoteWrite));
+      response = { id, ok: true, columns };
+      // Fresh arrays of exact size: handed over, not copied.
+      transfer = [
+        columns.labelHashes.buffer,
+        columns.labelStarts.buffer,
+        columns.labelEnds.buffer,
+        columns.labelBytes.buffer,
+        columns.sampleEnds.buffer,
+        columns.minTimeMs.buffer,
+        columns.maxTimeMs.buffer,
+        columns.timeMs.buffer,
+        columns.value.buffer,
+      ];
+    }
   } catch (error) {
     response = {
       id,
       ok: false,
-      malformed: error instanceof OtlpDecodeError,
+      malformed: error instanceof OtlpDecodeError || error instanceof RemoteWriteDecodeError,
       message: error instanceof Error ? error.message : String(error),
     };
   }
-  port.postMessage(response);
+  port.postMessage(response, transfer);
 });
+
+function snappyBody(compressed: Uint8Array): Buffer {
+  try {
+    return uncompressSync(
+      Buffer.from(compressed.buffer, compressed.byteOffset, compressed.length),
+      {
+        asBuffer: true,
+      },
+    ) as Buffer;
+  } catch {
+    throw new RemoteWriteDecodeError('snappy: corrupt input');
+  }
+}

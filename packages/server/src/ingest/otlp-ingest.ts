@@ -29,6 +29,11 @@ export interface IngestOptions {
    * exemplars, metadata) in the same commit as their `metric_points` rows.
    */
   prometheus?: PrometheusIngest;
+  /**
+   * With `prometheus` set: whether OTLP metrics are also written as `metric_points` rows
+   * (default true; `prometheus.storeOtlpPoints`).
+   */
+  storeOtlpPoints?: boolean;
   /** Organisation rate limits and quotas, charged per decoded item before the commit. */
   limiter?: TenantLimiter | null;
   /** Decodes bodies on worker threads; absent, they are decoded on the calling thread. */
@@ -52,6 +57,7 @@ export function ingestOptionsOf(
       maxValueLength: config.ingest.maxAttributeValueLength,
     },
     ...(prometheus ? { prometheus } : {}),
+    storeOtlpPoints: config.prometheus.storeOtlpPoints,
     ...(decodePool ? { decodePool } : {}),
   };
 }
@@ -61,6 +67,7 @@ function toBatch(
   request: DecodedRequest,
   tenant: TenantId,
   prometheus: PrometheusIngest | undefined,
+  storeOtlpPoints: boolean,
 ): IngestResult & { batch: TenantBatch; promBuilder?: PromBatchBuilder } {
   if (request.signal === 'traces') {
     const { spans, rejected, limited } = request.decoded;
@@ -76,7 +83,7 @@ function toBatch(
   }
   const converted = prometheus.fromOtlp(tenant, points);
   return {
-    batch: { ...converted.batch, metricPoints: points },
+    batch: storeOtlpPoints ? { ...converted.batch, metricPoints: points } : converted.batch,
     promBuilder: converted.builder,
     accepted: points.length,
     rejected,
@@ -115,7 +122,7 @@ export async function ingestOtlp(
       if (error instanceof OtlpDecodeError) throw badRequest(error.message, error);
       throw error;
     }
-    const decoded = toBatch(request, tenant, options.prometheus);
+    const decoded = toBatch(request, tenant, options.prometheus, options.storeOtlpPoints ?? true);
     await options.limiter?.admitIngest(tenant, decoded.accepted);
     await committer.submit(decoded.batch);
     decoded.promBuilder?.commitRegistered();

@@ -213,6 +213,39 @@ describe('OTLP metric points → Prometheus series', () => {
     expect(exemplars.seriesId[0]).toBe(batch.promSeries!.seriesId[le05]);
   });
 
+  it('reuses a point identity across requests and follows a change of histogram bounds', () => {
+    const c = converter();
+    const point = (bounds: number[], counts: number[], timeUnixNano: bigint) => ({
+      ...base,
+      timeUnixNano,
+      metricName: 'rpc.duration',
+      unit: 's',
+      metricType: 'histogram' as const,
+      temporality: 'cumulative' as const,
+      explicitBounds: bounds,
+      bucketCounts: counts,
+      count: counts.reduce((a, b) => a + b, 0),
+      sum: 1,
+    });
+    const first = c.run([point([0.1, 0.5], [1, 1, 1], T)]);
+    const second = c.run([point([0.1, 0.5], [2, 1, 1], T + 15_000_000_000n)]);
+    // Same series, no new index rows on the same day.
+    expect([...second.batch.promSamples!.seriesId]).toEqual([...first.batch.promSamples!.seriesId]);
+    expect(second.batch.promSeries).toBeUndefined();
+    const third = c.run([point([0.1, 1], [2, 2, 1], T + 30_000_000_000n)]);
+    const name = 'rpc_duration_seconds_bucket';
+    const labels = 'instance=pod-1,job=shop/checkout';
+    const scope = 'otel_scope_name=io.meter,otel_scope_version=1.2';
+    const later = MS + 30_000;
+    expect(third.samples).toMatchObject({
+      [`__name__=${name},${labels},le=0.1,${scope} @${later}`]: 2,
+      [`__name__=${name},${labels},le=1,${scope} @${later}`]: 4,
+      [`__name__=${name},${labels},le=+Inf,${scope} @${later}`]: 5,
+    });
+    // Only the new bucket (le=1) needed an index row.
+    expect(third.batch.promSeries?.length).toBe(1);
+  });
+
   it('delta histogram → cumulative buckets, sum and count', () => {
     const c = converter();
     const row = (counts: number[], i: number): MetricPointRow => ({
@@ -242,12 +275,10 @@ describe('OTLP metric points → Prometheus series', () => {
 
   it('exponential histogram → classic buckets at the exponential bounds', () => {
     // scale 0: base 2; positive offset 0 → buckets (1,2], (2,4]; one negative (-2,-1]; zero 1.
-    expect(exponentialBuckets(0, 1, 0, [3, 4], 0, [2])).toEqual([
-      { le: -1, count: 2 },
-      { le: 0, count: 1 },
-      { le: 2, count: 3 },
-      { le: 4, count: 4 },
-    ]);
+    expect(exponentialBuckets(0, 1, 0, [3, 4], 0, [2])).toEqual({
+      bounds: [-1, 0, 2, 4],
+      counts: [2, 1, 3, 4],
+    });
     const { samples } = converter().run([
       {
         ...base,

@@ -19,6 +19,13 @@ export interface MetadataEntry {
   unit: string;
 }
 
+/** A label set, or what builds it when it is needed. */
+export type LabelsSource = Labels | (() => Labels) | { labels(): Labels };
+
+function isLabels(source: LabelsSource): source is Labels {
+  return Array.isArray(source);
+}
+
 /** Samples and exemplars grow here; the index and metadata rows are few. */
 class GrowableColumns {
   length = 0;
@@ -39,8 +46,28 @@ class GrowableColumns {
     this.value[i] = value;
   }
 
+  append(
+    seriesId: BigInt64Array<ArrayBuffer>,
+    timeMs: BigInt64Array<ArrayBuffer>,
+    value: Float64Array<ArrayBuffer>,
+  ): void {
+    if (this.length === 0) {
+      this.seriesId = seriesId;
+      this.timeMs = timeMs;
+      this.timeWords = new Int32Array(timeMs.buffer, timeMs.byteOffset, timeMs.length * 2);
+      this.value = value;
+      this.length = value.length;
+      return;
+    }
+    while (this.length + value.length > this.seriesId.length) this.grow();
+    this.seriesId.set(seriesId, this.length);
+    this.timeMs.set(timeMs, this.length);
+    this.value.set(value, this.length);
+    this.length += value.length;
+  }
+
   private grow(): void {
-    const size = this.seriesId.length * 2;
+    const size = Math.max(1024, this.seriesId.length * 2);
     const seriesId = new BigInt64Array(size);
     seriesId.set(this.seriesId);
     const timeMs = new BigInt64Array(size);
@@ -86,41 +113,51 @@ export class PromBatchBuilder {
     return entry;
   }
 
-  /**
-   * The series whose label set is encoded as `buf[start, end)`, if the registry knows it;
-   * `position` is the series' index in its request (see SeriesRegistry.cachedRaw).
-   */
-  cachedRawSeries(
-    buf: Buffer,
-    start: number,
-    end: number,
-    position: number,
-  ): SeriesEntry | undefined {
-    return this.registry.cachedRaw(this.tenant, buf, start, end, position);
+  /** The series whose label bytes hash to (`hashA`, `hashB`), if the registry knows it. */
+  seriesByBytes(hashA: number, hashB: number, length: number): SeriesEntry | undefined {
+    return this.registry.cachedByBytes(this.tenant, hashA, hashB, length);
   }
 
-  rememberRawSeries(
-    buf: Buffer,
-    start: number,
-    end: number,
-    series: SeriesEntry,
-    position: number,
-  ): void {
-    this.registry.rememberRaw(this.tenant, buf, start, end, series, position);
+  rememberSeriesBytes(hashA: number, hashB: number, length: number, series: SeriesEntry): void {
+    this.registry.rememberBytes(this.tenant, hashA, hashB, length, series);
   }
 
   /**
    * Add a sample; the series gets an index row for the sample's UTC day unless one is stored
-   * or already in this batch. `labels` may be a function, called only when a row is written.
+   * or already in this batch. `labels` may be a function or an object that builds them, called
+   * only when a row is written.
    */
-  addSample(series: SeriesEntry, labels: Labels | (() => Labels), timeMs: number, value: number) {
+  addSample(series: SeriesEntry, labels: LabelsSource, timeMs: number, value: number) {
     this.samples.push(series.id, timeMs, value);
-    const dayMs = Math.floor(timeMs / MS_PER_DAY) * MS_PER_DAY;
-    if (series.indexedDayMs === dayMs) return;
-    if (series.pendingBy === this && series.pendingDayMs === dayMs) return;
+    this.index(series, labels, Math.floor(timeMs / MS_PER_DAY) * MS_PER_DAY);
+  }
+
+  /**
+   * Add samples given as columns (times and values, with their series ids already filled in).
+   * The arrays are taken over, not copied, when this builder holds no samples yet. Index rows
+   * are the caller's part (`index`).
+   */
+  addSampleColumns(
+    seriesId: BigInt64Array<ArrayBuffer>,
+    timeMs: BigInt64Array<ArrayBuffer>,
+    value: Float64Array<ArrayBuffer>,
+  ): void {
+    this.samples.append(seriesId, timeMs, value);
+  }
+
+  /** Whether `index` would add a row (the series' row for the day is neither stored nor pending). */
+  needsIndex(series: SeriesEntry, dayMs: number): boolean {
+    if (series.indexedDayMs === dayMs) return false;
+    return series.pendingBy !== this || series.pendingDayMs !== dayMs;
+  }
+
+  /** Give the series an index row for the UTC day `dayMs` unless it is stored or pending. */
+  index(series: SeriesEntry, labels: LabelsSource, dayMs: number): void {
+    if (!this.needsIndex(series, dayMs)) return;
     series.pendingBy = this;
     series.pendingDayMs = dayMs;
-    const resolved = typeof labels === 'function' ? labels() : labels;
+    const resolved =
+      typeof labels === 'function' ? labels() : isLabels(labels) ? labels : labels.labels();
     this.series.push({
       entry: series,
       name: metricNameOf(resolved),

@@ -6,7 +6,8 @@ import type { TenantId } from '../tenant.js';
 import { DeltaToCumulative } from './delta-to-cumulative.js';
 import { OtlpToPrometheus, type ConversionStats } from './otlp-to-prometheus.js';
 import { PromBatchBuilder } from './prom-batch-builder.js';
-import { decodeWriteRequest, type RemoteWriteStats } from './remote-write-decode.js';
+import type { WriteRequestColumns } from './remote-write-columns.js';
+import { applyWriteRequest, type RemoteWriteStats } from './remote-write-decode.js';
 import { SeriesRegistry } from './series-registry.js';
 
 /**
@@ -21,7 +22,11 @@ export class PrometheusIngest {
   constructor(options: { maxSeriesInMemory: number; maxDeltaSeriesPerTenant: number }) {
     this.registry = new SeriesRegistry({ maxSeries: options.maxSeriesInMemory });
     this.deltas = new DeltaToCumulative({ maxSeriesPerTenant: options.maxDeltaSeriesPerTenant });
-    this.otlp = new OtlpToPrometheus(this.deltas);
+    // A cached point identity holds a few to a few dozen series (histogram buckets).
+    this.otlp = new OtlpToPrometheus(
+      this.deltas,
+      Math.max(1000, Math.floor(options.maxSeriesInMemory / 10)),
+    );
   }
 
   static fromConfig(config: Config): PrometheusIngest {
@@ -43,18 +48,18 @@ export class PrometheusIngest {
   }
 
   /**
-   * Decode a remote write request (already decompressed) and wait until it is committed.
-   * Throws RemoteWriteDecodeError (nothing written) on malformed input.
+   * Write a decoded remote write request (`decodeWriteRequestColumns`) and wait until it is
+   * committed. Throws RemoteWriteDecodeError (nothing written) on invalid labels.
    */
   async writeRemote(
     committer: GroupCommitter,
     tenant: TenantId,
-    body: Buffer,
+    columns: WriteRequestColumns,
     /** Called with the number of samples before the commit; throws to refuse (rate limits). */
     admit: (samples: number) => Promise<void> = () => Promise.resolve(),
   ): Promise<RemoteWriteStats> {
     const builder = this.builder(tenant);
-    const stats = decodeWriteRequest(body, builder);
+    const stats = applyWriteRequest(columns, builder);
     stats.collisions = builder.collisions;
     const batch = builder.build();
     await admit(stats.samples);

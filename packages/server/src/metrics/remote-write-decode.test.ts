@@ -145,7 +145,7 @@ describe('remote write decoder', () => {
     expect(second.batch.promSeries).toBeUndefined();
   });
 
-  it('finds series by position and by content when a sender reorders them', () => {
+  it('finds series by their label bytes when a sender reorders them', () => {
     const registry = new SeriesRegistry({ maxSeries: 1000 });
     const a = {
       labels: [

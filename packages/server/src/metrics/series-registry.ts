@@ -1,6 +1,5 @@
 import type { Labels } from '../query/promql/types.js';
 import type { TenantId } from '../tenant.js';
-import { asciiText } from '../otlp/wire-reader.js';
 import { seriesIdOf } from './series-id.js';
 
 export interface SeriesRegistryOptions {
@@ -18,23 +17,23 @@ export interface SeriesEntry {
   pendingDayMs: number;
 }
 
-/** A series seen at one position of a request: its raw label bytes (a copy) and its entry. */
-interface PositionGuess {
-  raw: Buffer;
+/** A series known by the hashes of its encoded label bytes (remote write). */
+interface HashedSeries {
+  hashB: number;
+  length: number;
   entry: SeriesEntry;
 }
 
 interface TenantSeries {
   byKey: Map<string, SeriesEntry>;
   /**
-   * The series at each position of the tenant's last remote write requests: senders repeat
-   * their series in the same order request after request (Prometheus per shard, agents per
-   * scrape), so comparing the bytes at a position usually finds the series with one memcmp,
-   * without building a string key and hashing it.
+   * Encoded label sets (remote write's label fields) by their 64-bit hash: the low 30 bits of
+   * the first hash as key (a small integer, cheap to look up), the second hash and the byte
+   * length checked. Senders repeat the same label bytes request after request, so a known
+   * series costs one lookup, without decoding its labels or comparing their bytes. Two label
+   * sets with equal hashes (about n²/2⁶³ for n series) would share a series; see ADR 14.
    */
-  byPosition: (PositionGuess | undefined)[];
-  /** Raw encoded label sets (remote write's label fields as latin1 text). */
-  byRaw: Map<string, SeriesEntry>;
+  byBytes: Map<number, HashedSeries>;
   /** Canonical label text per id, for collision detection. */
   byId: Map<bigint, string>;
   metadata: Set<string>;
@@ -61,8 +60,7 @@ export class SeriesRegistry {
     if (!entry) {
       entry = {
         byKey: new Map(),
-        byPosition: [],
-        byRaw: new Map(),
+        byBytes: new Map(),
         byId: new Map(),
         metadata: new Set(),
       };
@@ -101,52 +99,29 @@ export class SeriesRegistry {
     return entry;
   }
 
-  /**
-   * The entry of a label set known by its raw encoding `buf[start, end)` (remote write's label
-   * fields, byte for byte), without decoding it; undefined when unknown. (Measured against a
-   * JS hash of the bytes plus a byte comparison: a latin1 string key in a Map is faster.)
-   */
-  cachedRaw(
+  /** The entry of a label set known by the hashes of its encoding (see `byBytes`). */
+  cachedByBytes(
     tenant: TenantId,
-    buf: Buffer,
-    start: number,
-    end: number,
-    position = -1,
+    hashA: number,
+    hashB: number,
+    length: number,
   ): SeriesEntry | undefined {
-    const state = this.tenants.get(tenant);
-    if (state === undefined) return undefined;
-    const guess = position >= 0 ? state.byPosition[position] : undefined;
-    if (guess !== undefined && sameBytes(guess.raw, buf, start, end)) return guess.entry;
-    const entry = state.byRaw.get(asciiText(buf, start, end));
-    if (entry !== undefined) this.rememberPosition(state, buf, start, end, position, entry);
-    return entry;
+    const known = this.tenants.get(tenant)?.byBytes.get(hashA & 0x3fffffff);
+    if (known === undefined || known.hashB !== hashB || known.length !== length) return undefined;
+    return known.entry;
   }
 
-  /** Remember a raw encoding of an entry's label set (see `cachedRaw`). */
-  rememberRaw(
+  /** Remember an entry by the hashes of its label set's encoding (see `cachedByBytes`). */
+  rememberBytes(
     tenant: TenantId,
-    buf: Buffer,
-    start: number,
-    end: number,
-    entry: SeriesEntry,
-    position = -1,
-  ) {
-    const state = this.tenantSeries(tenant);
-    if (state.byRaw.size >= this.options.maxSeries) state.byRaw.clear();
-    state.byRaw.set(asciiText(buf, start, end), entry);
-    this.rememberPosition(state, buf, start, end, position, entry);
-  }
-
-  private rememberPosition(
-    state: TenantSeries,
-    buf: Buffer,
-    start: number,
-    end: number,
-    position: number,
+    hashA: number,
+    hashB: number,
+    length: number,
     entry: SeriesEntry,
   ): void {
-    if (position < 0 || position >= this.options.maxSeries) return;
-    state.byPosition[position] = { raw: Buffer.from(buf.subarray(start, end)), entry };
+    const state = this.tenantSeries(tenant);
+    if (state.byBytes.size >= this.options.maxSeries) state.byBytes.clear();
+    state.byBytes.set(hashA & 0x3fffffff, { hashB, length, entry });
   }
 
   hasMetadata(tenant: TenantId, key: string): boolean {
@@ -158,18 +133,6 @@ export class SeriesRegistry {
     if (state.metadata.size >= this.options.maxSeries) state.metadata.clear();
     state.metadata.add(key);
   }
-}
-
-/**
- * Whether `buf[start, end)` equals `raw`. A JS loop: for label sets (~100 bytes) it is several
- * times faster than `Buffer.compare` with offsets, whose argument checks and native call
- * dominate at that size (measured in the remote write profile).
- */
-function sameBytes(raw: Buffer, buf: Buffer, start: number, end: number): boolean {
-  const length = raw.length;
-  if (length !== end - start) return false;
-  for (let i = 0; i < length; i++) if (raw[i] !== buf[start + i]) return false;
-  return true;
 }
 
 function canonical(labels: Labels): string {

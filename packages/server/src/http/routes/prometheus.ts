@@ -5,7 +5,10 @@ import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.
 import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { PrometheusIngest } from '../../metrics/prometheus-ingest.js';
 import type { TenantLimiter } from '../../limits/tenant-limiter.js';
+import type { DecodePool } from '../../ingest/decode-pool.js';
+import { decodeWriteRequestColumns } from '../../metrics/remote-write-columns.js';
 import { RemoteWriteDecodeError } from '../../metrics/remote-write-decode.js';
+import { OtlpDecodeError } from '../../otlp/decode-error.js';
 import { handleInstantQuery, handleRangeQuery } from '../../query/promql/http.js';
 import {
   PromQLError,
@@ -27,6 +30,8 @@ export interface PrometheusRouteDeps {
   metrics: PharosMetrics;
   prometheus?: PrometheusIngest;
   limiter?: TenantLimiter | null;
+  /** Decodes remote write bodies on worker threads; absent, on the main thread. */
+  decodePool?: DecodePool;
 }
 
 type Params = Record<string, string | string[]>;
@@ -371,20 +376,17 @@ export function remoteWriteRoutes(deps: PrometheusRouteDeps) {
         );
       }
       deps.committer.admit();
-      let body: Buffer;
-      try {
-        body = uncompressSync(compressed, { asBuffer: true }) as Buffer;
-      } catch (error) {
-        throw badRequest('snappy: corrupt input', error);
-      }
       let stats;
       try {
+        const columns = deps.decodePool
+          ? await deps.decodePool.decodeRemoteWrite(compressed)
+          : decodeWriteRequestColumns(uncompressed(compressed));
         const tenant = tenantOf(request);
-        stats = await ingest.writeRemote(deps.committer, tenant, body, async (samples) => {
+        stats = await ingest.writeRemote(deps.committer, tenant, columns, async (samples) => {
           await deps.limiter?.admitIngest(tenant, samples);
         });
       } catch (error) {
-        if (error instanceof RemoteWriteDecodeError) {
+        if (error instanceof RemoteWriteDecodeError || error instanceof OtlpDecodeError) {
           throw badRequest(`malformed remote write request: ${error.message}`, error);
         }
         throw error;
@@ -400,6 +402,14 @@ export function remoteWriteRoutes(deps: PrometheusRouteDeps) {
       return reply.status(204).send();
     });
   };
+}
+
+function uncompressed(compressed: Buffer): Buffer {
+  try {
+    return uncompressSync(compressed, { asBuffer: true }) as Buffer;
+  } catch (error) {
+    throw badRequest('snappy: corrupt input', error);
+  }
 }
 
 function bytesOf(request: FastifyRequest): number {
