@@ -119,6 +119,7 @@ async function openTelemetryStore(config: Config, logger: Logger): Promise<Telem
     logger,
     memoryLimit: config.storage.memoryLimit,
     retentionDays: config.storage.retentionDays,
+    promCacheBytes: config.prometheus.readCacheBytes,
   });
 }
 
@@ -175,6 +176,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   const metrics = new PharosMetrics(
     () => committer.stats,
     () => locks.held(),
+    store.promCacheStats ? () => store.promCacheStats!() : undefined,
   );
   const limiter = new TenantLimiter(
     tenantLimitsOf(config),
