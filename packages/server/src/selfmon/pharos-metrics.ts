@@ -160,6 +160,14 @@ export class PharosMetrics {
       },
     });
     new Gauge({
+      name: 'pharos_prometheus_read_cache_samples',
+      help: 'Samples held (compressed) by the Prometheus read cache',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().samples);
+      },
+    });
+    new Gauge({
       name: 'pharos_prometheus_read_cache_max_bytes',
       help: 'The bound of the Prometheus read cache (prometheus.readCacheBytes)',
       registers: [this.registry],

@@ -1,4 +1,5 @@
 import type { Labels } from '../../query/promql/types.js';
+import { chunkLength } from './sample-chunk.js';
 
 /**
  * What the Prometheus read path keeps in memory about sealed, immutable parts
@@ -28,6 +29,8 @@ export type PartSeriesIndex = ReadonlyMap<string, readonly IndexedSeries[]>;
 
 export interface PromReadCacheStats {
   bytes: number;
+  /** Samples held in chunks. */
+  samples: number;
   maxBytes: number;
   entries: number;
   /** Series chunks (or known absences) found / not found, and entries evicted for space. */
@@ -41,6 +44,7 @@ interface ChunkEntry {
   readonly part: string;
   readonly series: Map<bigint, Uint8Array | null>;
   bytes: number;
+  samples: number;
 }
 
 interface IndexEntry {
@@ -48,6 +52,7 @@ interface IndexEntry {
   readonly part: string;
   readonly index: PartSeriesIndex;
   readonly bytes: number;
+  readonly samples: 0;
 }
 
 type Entry = ChunkEntry | IndexEntry;
@@ -56,6 +61,7 @@ export class PromReadCache {
   /** Map order is recency order: the first entry is the least recently used. */
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  private samples = 0;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
@@ -91,19 +97,25 @@ export class PromReadCache {
     let entry = this.entries.get(key);
     if (entry?.kind !== 'chunks') {
       if (entry) this.bytes -= entry.bytes;
-      entry = { kind: 'chunks', part, series: new Map(), bytes: 0 };
+      entry = { kind: 'chunks', part, series: new Map(), bytes: 0, samples: 0 };
     }
     // (Re)inserted last: the most recently used.
     this.entries.delete(key);
     this.entries.set(key, entry);
     const before = entry.bytes;
+    const samplesBefore = entry.samples;
     for (const [id, chunk] of series) {
       const previous = entry.series.get(id);
-      if (previous !== undefined) entry.bytes -= chunkBytes(previous);
+      if (previous !== undefined) {
+        entry.bytes -= chunkBytes(previous);
+        entry.samples -= previous === null ? 0 : chunkLength(previous);
+      }
       entry.series.set(id, chunk);
       entry.bytes += chunkBytes(chunk);
+      entry.samples += chunk === null ? 0 : chunkLength(chunk);
     }
     this.bytes += entry.bytes - before;
+    this.samples += entry.samples - samplesBefore;
     this.evict(key);
   }
 
@@ -127,7 +139,7 @@ export class PromReadCache {
     const previous = this.entries.get(key);
     if (previous) this.bytes -= previous.bytes;
     this.entries.delete(key);
-    this.entries.set(key, { kind: 'index', part, index, bytes });
+    this.entries.set(key, { kind: 'index', part, index, bytes, samples: 0 });
     this.bytes += bytes;
     this.evict(key);
   }
@@ -140,12 +152,14 @@ export class PromReadCache {
       if (!gone.has(entry.part)) continue;
       this.entries.delete(key);
       this.bytes -= entry.bytes;
+      this.samples -= entry.samples;
     }
   }
 
   stats(): PromReadCacheStats {
     return {
       bytes: this.bytes,
+      samples: this.samples,
       maxBytes: this.maxBytes,
       entries: this.entries.size,
       hits: this.hits,
@@ -169,6 +183,7 @@ export class PromReadCache {
       if (key === keep) continue;
       this.entries.delete(key);
       this.bytes -= entry.bytes;
+      this.samples -= entry.samples;
       this.evictions++;
     }
     if (this.bytes > this.maxBytes) {
@@ -176,6 +191,7 @@ export class PromReadCache {
       if (entry) {
         this.entries.delete(keep);
         this.bytes -= entry.bytes;
+        this.samples -= entry.samples;
         this.evictions++;
       }
     }
