@@ -124,6 +124,7 @@ export async function readPromSamples(
   const firstBucket = Math.floor(startMs / BUCKET_MS);
   const lastBucket = Math.floor(endMs / BUCKET_MS);
   const segments: Segment[][] = ids.map(() => []);
+  const fills: Fill[] = [];
   for (const part of parts) {
     const path = part.path as string;
     const day = Number(part.day);
@@ -171,32 +172,17 @@ export async function readPromSamples(
       missFrom * BUCKET_MS,
       (missTo + 1) * BUCKET_MS,
     );
-    const caching = io.cache.maxBytes > 0;
-    for (let b = missFrom; b <= missTo; b++) {
-      const toCache = new Map<bigint, Uint8Array | null>();
-      for (let k = 0; k < missing.length; k++) {
-        const samples = read[k];
-        let from = 0;
-        let to = 0;
-        if (samples) {
-          from = lowerBound(samples.timestamps, b * BUCKET_MS);
-          to = lowerBound(samples.timestamps, (b + 1) * BUCKET_MS);
-        }
-        if (to > from) {
-          segments[missing[k]!]!.push({
-            first: samples!.timestamps[from]!,
-            ts: samples!.timestamps.subarray(from, to),
-            vs: samples!.values.subarray(from, to),
-          });
-        }
-        if (caching) {
-          toCache.set(
-            missingIds[k]!,
-            to > from ? encodeChunk(samples!.timestamps, samples!.values, from, to) : null,
-          );
-        }
-      }
-      if (caching) io.cache.putChunks(path, b, toCache);
+    for (let k = 0; k < missing.length; k++) {
+      const samples = read[k];
+      if (!samples) continue;
+      segments[missing[k]!]!.push({
+        first: samples.timestamps[0]!,
+        ts: samples.timestamps,
+        vs: samples.values,
+      });
+    }
+    if (io.cache.maxBytes > 0) {
+      fills.push({ path, fromBucket: missFrom, toBucket: missTo, ids: missingIds, read });
     }
   }
 
@@ -209,6 +195,8 @@ export async function readPromSamples(
     startMs,
     endMs + 1,
   );
+  // Encoding for the cache waits until this answer is on its way (the arrays are not mutated).
+  if (fills.length > 0) setImmediate(() => fillCache(io.cache, fills));
   return ids.map((_, i) => {
     const hotSamples = hot[i];
     const own = segments[i]!;
@@ -217,6 +205,38 @@ export async function readPromSamples(
     }
     return assemble(own, startMs, endMs);
   });
+}
+
+/** Samples just read from a part for whole buckets, to be cached as chunks. */
+interface Fill {
+  readonly path: string;
+  readonly fromBucket: number;
+  readonly toBucket: number;
+  readonly ids: readonly bigint[];
+  /** By position in `ids`. */
+  readonly read: readonly (SampleArrays | undefined)[];
+}
+
+function fillCache(cache: PromReadCache, fills: readonly Fill[]): void {
+  for (const { path, fromBucket, toBucket, ids, read } of fills) {
+    for (let b = fromBucket; b <= toBucket; b++) {
+      const chunks = new Map<bigint, Uint8Array | null>();
+      for (let k = 0; k < ids.length; k++) {
+        const samples = read[k];
+        let from = 0;
+        let to = 0;
+        if (samples) {
+          from = lowerBound(samples.timestamps, b * BUCKET_MS);
+          to = lowerBound(samples.timestamps, (b + 1) * BUCKET_MS);
+        }
+        chunks.set(
+          ids[k]!,
+          to > from ? encodeChunk(samples!.timestamps, samples!.values, from, to) : null,
+        );
+      }
+      cache.putChunks(path, b, chunks);
+    }
+  }
 }
 
 /**
