@@ -196,7 +196,11 @@ export async function readPromSamples(
     endMs + 1,
   );
   // Encoding for the cache waits until this answer is on its way (the arrays are not mutated).
-  if (fills.length > 0) setImmediate(() => fillCache(io.cache, fills));
+  if (fills.length > 0) {
+    setImmediate(() => {
+      fillCache(io.cache, fills);
+    });
+  }
   return ids.map((_, i) => {
     const hotSamples = hot[i];
     const own = segments[i]!;
