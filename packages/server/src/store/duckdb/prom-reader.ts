@@ -70,29 +70,71 @@ function idRange(ids: readonly bigint[]): [bigint, bigint] {
   return [min, max];
 }
 
-/** (series id, time, value) rows of `ids` from `from` (a table or read_parquet), grouped. */
-async function readGrouped(
+/** One source of sample rows for `readSources`: a part's file or the hot table. */
+interface RowSource {
+  readonly from: SqlFragment;
+  readonly ids: readonly bigint[];
+  readonly fromMs: number;
+  readonly toMsExclusive: number;
+}
+
+/**
+ * The (series id, time, value) rows of each source's ids in its time range, in one query (so
+ * DuckDB scans the files in parallel), grouped per source and series: result[k][j] holds
+ * sources[k].ids[j]'s samples.
+ */
+async function readSources(
   io: PromReaderIo,
   connection: DuckDBConnection,
-  from: SqlFragment,
   tenant: TenantId,
-  ids: readonly bigint[],
-  fromMs: number,
-  toMsExclusive: number,
-): Promise<(SampleArrays | undefined)[]> {
-  const [min, max] = idRange(ids);
-  const { length, columns } = await io.numeric(
-    connection,
-    sql`SELECT series_id, CAST(time_ms AS DOUBLE), value FROM ${from} WHERE tenant = ${tenant} AND time_ms >= ${int64(fromMs)} AND time_ms < ${int64(toMsExclusive)} AND series_id BETWEEN ${min} AND ${max} AND series_id IN (${idList(ids)})`,
-    ['int64', 'float64', 'float64'],
-  );
-  return groupSamples(
-    ids,
-    length,
-    columns[0] as BigInt64Array,
-    columns[1] as Float64Array,
-    columns[2] as Float64Array,
-  );
+  sources: readonly RowSource[],
+): Promise<(SampleArrays | undefined)[][]> {
+  if (sources.length === 0) return [];
+  const selects = sources.map((source, k) => {
+    const [min, max] = idRange(source.ids);
+    return sql`SELECT CAST(${k} AS DOUBLE) AS source, series_id, CAST(time_ms AS DOUBLE) AS t, value FROM ${source.from} WHERE tenant = ${tenant} AND time_ms >= ${int64(source.fromMs)} AND time_ms < ${int64(source.toMsExclusive)} AND series_id BETWEEN ${min} AND ${max} AND series_id IN (${idList(source.ids)})`;
+  });
+  const { length, columns } = await io.numeric(connection, join(selects, ' UNION ALL '), [
+    'float64',
+    'int64',
+    'float64',
+    'float64',
+  ]);
+  const source = columns[0] as Float64Array;
+  const seriesIds = columns[1] as BigInt64Array;
+  const times = columns[2] as Float64Array;
+  const values = columns[3] as Float64Array;
+  if (sources.length === 1) {
+    return [groupSamples(sources[0]!.ids, length, seriesIds, times, values)];
+  }
+  // Split the rows by source (they come interleaved by scan thread), keeping their order.
+  const counts = new Int32Array(sources.length);
+  for (let r = 0; r < length; r++) counts[source[r]!]!++;
+  const split = sources.map((_, k) => ({
+    n: 0,
+    ids: new BigInt64Array(counts[k]),
+    times: new Float64Array(counts[k]!),
+    words: new Uint32Array(2 * counts[k]!),
+  }));
+  const valueWords = new Uint32Array(values.buffer, values.byteOffset, 2 * length);
+  for (let r = 0; r < length; r++) {
+    const part = split[source[r]!]!;
+    const at = part.n++;
+    part.ids[at] = seriesIds[r]!;
+    part.times[at] = times[r]!;
+    part.words[2 * at] = valueWords[2 * r]!;
+    part.words[2 * at + 1] = valueWords[2 * r + 1]!;
+  }
+  return sources.map((s, k) => {
+    const part = split[k]!;
+    return groupSamples(
+      s.ids,
+      part.n,
+      part.ids,
+      part.times,
+      new Float64Array(part.words.buffer, 0, part.n),
+    );
+  });
 }
 
 /** Index of the first timestamp >= t. */
@@ -124,7 +166,12 @@ export async function readPromSamples(
   const firstBucket = Math.floor(startMs / BUCKET_MS);
   const lastBucket = Math.floor(endMs / BUCKET_MS);
   const segments: Segment[][] = ids.map(() => []);
-  const fills: Fill[] = [];
+  const misses: {
+    path: string;
+    missing: number[];
+    fromBucket: number;
+    toBucket: number;
+  }[] = [];
   for (const part of parts) {
     const path = part.path as string;
     const day = Number(part.day);
@@ -161,40 +208,36 @@ export async function readPromSamples(
         if (chunk) segments[i]!.push({ first: chunkFirstTimestamp(chunk), chunk });
       }
     }
-    if (missing.length === 0) continue;
-    const missingIds = missing.map((i) => ids[i]!);
-    const read = await readGrouped(
-      io,
-      connection,
-      sql`read_parquet(${[io.absolute(path)]})`,
-      tenant,
-      missingIds,
-      missFrom * BUCKET_MS,
-      (missTo + 1) * BUCKET_MS,
-    );
-    for (let k = 0; k < missing.length; k++) {
-      const samples = read[k];
-      if (!samples) continue;
-      segments[missing[k]!]!.push({
-        first: samples.timestamps[0]!,
-        ts: samples.timestamps,
-        vs: samples.values,
-      });
-    }
-    if (io.cache.maxBytes > 0) {
-      fills.push({ path, fromBucket: missFrom, toBucket: missTo, ids: missingIds, read });
-    }
+    if (missing.length > 0) misses.push({ path, missing, fromBucket: missFrom, toBucket: missTo });
   }
 
-  const hot = await readGrouped(
-    io,
-    connection,
-    sql`prom_samples_hot`,
-    tenant,
-    ids,
-    startMs,
-    endMs + 1,
-  );
+  // One read: the missing buckets of every part, then the hot rows of the window.
+  const sources: RowSource[] = misses.map((m) => ({
+    from: sql`read_parquet(${[io.absolute(m.path)]})`,
+    ids: m.missing.map((i) => ids[i]!),
+    fromMs: m.fromBucket * BUCKET_MS,
+    toMsExclusive: (m.toBucket + 1) * BUCKET_MS,
+  }));
+  sources.push({ from: sql`prom_samples_hot`, ids, fromMs: startMs, toMsExclusive: endMs + 1 });
+  const read = await readSources(io, connection, tenant, sources);
+  const hot = read[misses.length]!;
+  const fills: Fill[] = [];
+  misses.forEach((m, k) => {
+    const samples = read[k]!;
+    m.missing.forEach((i, j) => {
+      const s = samples[j];
+      if (s) segments[i]!.push({ first: s.timestamps[0]!, ts: s.timestamps, vs: s.values });
+    });
+    if (io.cache.maxBytes > 0) {
+      fills.push({
+        path: m.path,
+        fromBucket: m.fromBucket,
+        toBucket: m.toBucket,
+        ids: sources[k]!.ids,
+        read: samples,
+      });
+    }
+  });
   // Encoding for the cache waits until this answer is on its way (the arrays are not mutated).
   if (fills.length > 0) {
     setImmediate(() => {

@@ -36,6 +36,11 @@ describe('sample chunks', () => {
     ['large integers and negatives', regular(4), [2 ** 50, -(2 ** 50), 0, -1]],
     ['integers beyond the integer mode', regular(3), [2 ** 52, 1, 2 ** 53]],
     ['floats (xor mode)', regular(200), regular(200).map((_, i) => Math.sin(i) * 1e3)],
+    [
+      'a long chunk beyond the scratch buffer (worst-case bytes)',
+      Array.from({ length: 20_000 }, (_, i) => i * 1_000_003 + ((i * 7919) % 1013)),
+      Array.from({ length: 20_000 }, (_, i) => Math.sin(i) * 1e300),
+    ],
     ['repeated floats', regular(5), [0.1, 0.1, 0.1, 0.2, 0.1]],
     ['negative zero', regular(3), [0, -0, 0]],
     ['infinities and NaN', regular(4), [Infinity, -Infinity, NaN, 1]],

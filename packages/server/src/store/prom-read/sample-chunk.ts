@@ -22,30 +22,34 @@ const MODE_XOR = 0;
 const MODE_INTEGER = 1;
 const INTEGER_LIMIT = 2 ** 50;
 
-/** Growable byte writer. */
+/**
+ * Byte writer over one shared scratch buffer (encoding is synchronous), sized up front for the
+ * worst case so that writes need no bounds checks; the result is copied out.
+ */
 class ByteWriter {
-  bytes: Uint8Array;
+  private static scratch = new Uint8Array(64 * 1024);
+  readonly bytes: Uint8Array;
   at = 0;
 
   constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
+    if (ByteWriter.scratch.length < capacity) ByteWriter.scratch = new Uint8Array(capacity * 2);
+    this.bytes = ByteWriter.scratch;
   }
 
-  private reserve(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
-    grown.set(this.bytes.subarray(0, this.at));
-    this.bytes = grown;
+  result(): Uint8Array {
+    return this.bytes.slice(0, this.at);
   }
 
   byte(b: number): void {
-    this.reserve(1);
     this.bytes[this.at++] = b;
   }
 
-  /** A non-negative integer below 2^53. */
+  /** A non-negative integer below 2^53 (at most 8 bytes). */
   varint(value: number): void {
-    this.reserve(8);
+    if (value < 0x80) {
+      this.bytes[this.at++] = value;
+      return;
+    }
     let v = value;
     while (v >= 0x80) {
       this.bytes[this.at++] = (v % 0x80) | 0x80;
@@ -56,7 +60,6 @@ class ByteWriter {
 
   /** The float64 at `index` of `words` (a Uint32Array view), little-endian, bits exact. */
   float64(words: Uint32Array, index: number): void {
-    this.reserve(8);
     const lo = words[2 * index]!;
     const hi = words[2 * index + 1]!;
     for (let k = 0; k < 4; k++) this.bytes[this.at++] = (lo >>> (8 * k)) & 0xff;
@@ -91,13 +94,14 @@ export function encodeChunk(
   to = timestamps.length,
 ): Uint8Array {
   const n = to - from;
-  const out = new ByteWriter(32 + n * 3);
+  // Worst case: header 17 bytes; per sample a timestamp token and a value of at most 9 each.
+  const out = new ByteWriter(32 + n * 18);
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   const tsWords = new Uint32Array(timestamps.buffer, timestamps.byteOffset, timestamps.length * 2);
   out.varint(n);
   const integers = integerMode(values, from, to);
   out.byte(integers ? MODE_INTEGER : MODE_XOR);
-  if (n === 0) return out.bytes.slice(0, out.at);
+  if (n === 0) return out.result();
   out.float64(tsWords, from);
 
   // Timestamps.
@@ -152,7 +156,7 @@ export function encodeChunk(
       for (let b = lead; b < 8 - trail; b++) out.byte(xorByte(xhi, xlo, b));
     }
   }
-  return out.bytes.slice(0, out.at);
+  return out.result();
 }
 
 function xorByte(hi: number, lo: number, b: number): number {
