@@ -160,7 +160,12 @@ async function writeFixture(s: TelemetryStore): Promise<void> {
       labels: counter('cart'),
       samples: samples(T0, end, (i) => (i < 500 ? i * 7 : (i - 500) * 3)),
     },
-    { labels: counter('checkout'), samples: samples(T0, end, (i) => i * 11 + (i % 3)) },
+    // Starts before T0: a window from T0 caches its first bucket only from T0 on, and a wider
+    // window must read that bucket again.
+    {
+      labels: counter('checkout'),
+      samples: samples(T0 - 45 * 60_000, end, (i) => i * 11 + (i % 3)),
+    },
     // Floats with a staleness marker in the middle (the XOR chunk mode).
     {
       labels: gauge('cart'),
@@ -208,7 +213,7 @@ describe('DuckDB Prometheus read path', () => {
       {
         labels: counter('checkout'),
         samples: [
-          [T0 + 30 * STEP, 330],
+          [T0 + 30 * STEP, 210 * 11],
           [T0 + 5 * 3_600_000, 1_000_000],
         ],
       },

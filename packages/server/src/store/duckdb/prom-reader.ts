@@ -179,7 +179,9 @@ export async function readPromSamples(
     const b1 = Math.min(lastBucket, (day + 1) * BUCKETS_PER_DAY - 1);
     if (b1 < b0) continue;
     const cached = [];
-    for (let b = b0; b <= b1; b++) cached.push(io.cache.chunks(path, b, ids));
+    for (let b = b0; b <= b1; b++) {
+      cached.push(io.cache.chunks(path, b, ids, Math.max(startMs, b * BUCKET_MS)));
+    }
     // Series with a bucket not cached are read for every bucket between the first and the last
     // missing one (one Parquet read per part); the rest come from their chunks.
     const missing: number[] = [];
@@ -215,7 +217,9 @@ export async function readPromSamples(
   const sources: RowSource[] = misses.map((m) => ({
     from: sql`read_parquet(${[io.absolute(m.path)]})`,
     ids: m.missing.map((i) => ids[i]!),
-    fromMs: m.fromBucket * BUCKET_MS,
+    // The first bucket from the window's start only: a window moving forward (a dashboard's
+    // refresh) still finds it cached; one reaching further back reads it again.
+    fromMs: Math.max(startMs, m.fromBucket * BUCKET_MS),
     toMsExclusive: (m.toBucket + 1) * BUCKET_MS,
   }));
   sources.push({ from: sql`prom_samples_hot`, ids, fromMs: startMs, toMsExclusive: endMs + 1 });
@@ -232,6 +236,7 @@ export async function readPromSamples(
       fills.push({
         path: m.path,
         fromBucket: m.fromBucket,
+        fromMs: sources[k]!.fromMs,
         toBucket: m.toBucket,
         ids: sources[k]!.ids,
         read: samples,
@@ -258,6 +263,8 @@ export async function readPromSamples(
 interface Fill {
   readonly path: string;
   readonly fromBucket: number;
+  /** What was read of the first bucket starts here (Unix ms). */
+  readonly fromMs: number;
   readonly toBucket: number;
   readonly ids: readonly bigint[];
   /** By position in `ids`. */
@@ -265,7 +272,7 @@ interface Fill {
 }
 
 function fillCache(cache: PromReadCache, fills: readonly Fill[]): void {
-  for (const { path, fromBucket, toBucket, ids, read } of fills) {
+  for (const { path, fromBucket, fromMs, toBucket, ids, read } of fills) {
     for (let b = fromBucket; b <= toBucket; b++) {
       const chunks = new Map<bigint, Uint8Array | null>();
       for (let k = 0; k < ids.length; k++) {
@@ -281,7 +288,7 @@ function fillCache(cache: PromReadCache, fills: readonly Fill[]): void {
           to > from ? encodeChunk(samples!.timestamps, samples!.values, from, to) : null,
         );
       }
-      cache.putChunks(path, b, chunks);
+      cache.putChunks(path, b, chunks, fromMs > b * BUCKET_MS ? fromMs : undefined);
     }
   }
 }

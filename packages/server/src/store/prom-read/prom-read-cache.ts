@@ -43,6 +43,8 @@ interface ChunkEntry {
   readonly kind: 'chunks';
   readonly part: string;
   readonly series: Map<bigint, Uint8Array | null>;
+  /** Series whose chunk covers the bucket only from this time (Unix ms) on. */
+  readonly coveredFrom: Map<bigint, number>;
   bytes: number;
   samples: number;
 }
@@ -69,10 +71,15 @@ export class PromReadCache {
   constructor(readonly maxBytes: number) {}
 
   /**
-   * The cached samples of `ids` in a part's bucket, by position: a chunk, null (none there) or
-   * undefined (not cached).
+   * The cached samples of `ids` in a part's bucket from `fromMs` on, by position: a chunk, null
+   * (none there) or undefined (not cached, or cached from a later time only).
    */
-  chunks(part: string, bucket: number, ids: readonly bigint[]): (Uint8Array | null | undefined)[] {
+  chunks(
+    part: string,
+    bucket: number,
+    ids: readonly bigint[],
+    fromMs = -Infinity,
+  ): (Uint8Array | null | undefined)[] {
     const entry = this.touch(chunkKey(part, bucket));
     const out = new Array<Uint8Array | null | undefined>(ids.length);
     if (entry?.kind !== 'chunks') {
@@ -80,8 +87,13 @@ export class PromReadCache {
       return out;
     }
     let found = 0;
+    const partial = entry.coveredFrom;
     for (let i = 0; i < ids.length; i++) {
-      const chunk = entry.series.get(ids[i]!);
+      const id = ids[i]!;
+      let chunk = entry.series.get(id);
+      if (chunk !== undefined && partial.size > 0 && (partial.get(id) ?? -Infinity) > fromMs) {
+        chunk = undefined;
+      }
       out[i] = chunk;
       if (chunk !== undefined) found++;
     }
@@ -90,14 +102,29 @@ export class PromReadCache {
     return out;
   }
 
-  /** Remember series' samples of a part's bucket (null: the part has none of it there). */
-  putChunks(part: string, bucket: number, series: ReadonlyMap<bigint, Uint8Array | null>): void {
+  /**
+   * Remember series' samples of a part's bucket (null: the part has none of it there), all of
+   * the bucket's or, with `coveredFromMs`, those from that time on.
+   */
+  putChunks(
+    part: string,
+    bucket: number,
+    series: ReadonlyMap<bigint, Uint8Array | null>,
+    coveredFromMs?: number,
+  ): void {
     if (this.maxBytes <= 0) return;
     const key = chunkKey(part, bucket);
     let entry = this.entries.get(key);
     if (entry?.kind !== 'chunks') {
       if (entry) this.bytes -= entry.bytes;
-      entry = { kind: 'chunks', part, series: new Map(), bytes: 0, samples: 0 };
+      entry = {
+        kind: 'chunks',
+        part,
+        series: new Map(),
+        coveredFrom: new Map(),
+        bytes: 0,
+        samples: 0,
+      };
     }
     // (Re)inserted last: the most recently used.
     this.entries.delete(key);
@@ -111,6 +138,8 @@ export class PromReadCache {
         entry.samples -= previous === null ? 0 : chunkLength(previous);
       }
       entry.series.set(id, chunk);
+      if (coveredFromMs === undefined) entry.coveredFrom.delete(id);
+      else entry.coveredFrom.set(id, coveredFromMs);
       entry.bytes += chunkBytes(chunk);
       entry.samples += chunk === null ? 0 : chunkLength(chunk);
     }
