@@ -471,9 +471,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     endMs: number,
     options: QueryOptions = {},
   ): Promise<(SampleArrays | undefined)[]> {
-    return this.inTransaction(options, (connection) =>
+    const { samples, fillCache } = await this.inTransaction(options, (connection) =>
       readPromSamples(this.promIo, connection, tenant, seriesIds, startMs, endMs),
     );
+    // Chunks for the cache are encoded once this answer has gone on (cold queries do not wait).
+    setImmediate(fillCache);
+    return samples;
   }
 
   promCacheStats(): PromReadCacheStats {

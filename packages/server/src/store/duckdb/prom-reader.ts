@@ -149,7 +149,11 @@ function lowerBound(ts: Float64Array, t: number): number {
   return lo;
 }
 
-/** The samples of `ids` (by position) in [startMs, endMs], undefined for a series with none. */
+/**
+ * The samples of `ids` (by position) in [startMs, endMs], undefined for a series with none, and
+ * `fillCache`, which encodes what was read from Parquet into the cache: the caller runs it once
+ * the answer is on its way (the arrays it encodes are not changed meanwhile).
+ */
 export async function readPromSamples(
   io: PromReaderIo,
   connection: DuckDBConnection,
@@ -157,8 +161,10 @@ export async function readPromSamples(
   ids: readonly bigint[],
   startMs: number,
   endMs: number,
-): Promise<(SampleArrays | undefined)[]> {
-  if (ids.length === 0 || endMs < startMs) return ids.map(() => undefined);
+): Promise<{ samples: (SampleArrays | undefined)[]; fillCache: () => void }> {
+  if (ids.length === 0 || endMs < startMs) {
+    return { samples: ids.map(() => undefined), fillCache: () => undefined };
+  }
   const parts = await io.rows(
     connection,
     sql`SELECT path, day FROM parts WHERE tenant = ${tenant} AND signal = 'prom_samples' AND deleted_at IS NULL AND day BETWEEN ${Math.floor(startMs / DAY_MS)} AND ${Math.floor(endMs / DAY_MS)} ORDER BY path`,
@@ -243,13 +249,7 @@ export async function readPromSamples(
       });
     }
   });
-  // Encoding for the cache waits until this answer is on its way (the arrays are not mutated).
-  if (fills.length > 0) {
-    setImmediate(() => {
-      fillCache(io.cache, fills);
-    });
-  }
-  return ids.map((_, i) => {
+  const samples = ids.map((_, i) => {
     const hotSamples = hot[i];
     const own = segments[i]!;
     if (hotSamples) {
@@ -257,6 +257,12 @@ export async function readPromSamples(
     }
     return assemble(own, startMs, endMs);
   });
+  return {
+    samples,
+    fillCache: () => {
+      fillCache(io.cache, fills);
+    },
+  };
 }
 
 /** Samples just read from a part for whole buckets, to be cached as chunks. */
