@@ -18,7 +18,11 @@ import {
   sortByTime,
   type SampleArrays,
 } from '../prom-read/group-samples.js';
-import type { IndexedSeries, PromReadCache } from '../prom-read/prom-read-cache.js';
+import type {
+  IndexedSeries,
+  PartSeriesIndex,
+  PromReadCache,
+} from '../prom-read/prom-read-cache.js';
 import {
   chunkFirstTimestamp,
   chunkLength,
@@ -375,17 +379,43 @@ export async function readPromSeriesIndex(
     connection,
     sql`SELECT DISTINCT series_id, metric_name, labels FROM prom_series_hot WHERE tenant = ${tenant} AND day_ms >= ${int64(firstDay * DAY_MS)} AND day_ms <= ${int64(lastDay * DAY_MS)}${nameFilter}`,
   );
-  const indexes = [];
+  // Index parts: read whole for a selector without a metric name, else one name at a time (a
+  // cold query parses only the label sets of the metrics it names).
+  const indexes: PartSeriesIndex[] = [];
   for (const part of parts) {
     const path = part.path as string;
-    let index = io.cache.index(path);
-    if (index === undefined) {
+    const whole = io.cache.index(path);
+    if (whole !== undefined) {
+      indexes.push(whole);
+      continue;
+    }
+    if (metricNames === null) {
       const rows = await io.rows(
         connection,
         sql`SELECT series_id, metric_name, labels FROM read_parquet(${[io.absolute(path)]}) WHERE tenant = ${tenant}`,
       );
-      index = indexOf(rows);
+      const index = indexOf(rows);
       io.cache.putIndex(path, index);
+      indexes.push(index);
+      continue;
+    }
+    const missing: string[] = [];
+    for (const name of metricNames) {
+      const cached = io.cache.index(path, name);
+      if (cached === undefined) missing.push(name);
+      else indexes.push(cached);
+    }
+    if (missing.length === 0) continue;
+    const rows = await io.rows(
+      connection,
+      sql`SELECT series_id, metric_name, labels FROM read_parquet(${[io.absolute(path)]}) WHERE tenant = ${tenant} AND metric_name IN (${join(
+        missing.map((n) => sql`${n}`),
+        ', ',
+      )})`,
+    );
+    const index = indexOf(rows);
+    for (const name of missing) {
+      io.cache.putIndex(path, new Map([[name, index.get(name) ?? []]]), name);
     }
     indexes.push(index);
   }

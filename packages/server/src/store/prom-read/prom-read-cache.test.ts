@@ -61,10 +61,15 @@ describe('PromReadCache', () => {
     const index = new Map([['m', [{ id: 1n, labels: [['__name__', 'm']] as const }]]]);
     cache.putChunks('old', 1, new Map([[1n, chunkOf(5)]]));
     cache.putIndex('old', index);
+    cache.putIndex('old', new Map([['n', []]]), 'n');
+    expect(cache.index('old', 'n')).toEqual(new Map([['n', []]]));
+    expect(cache.index('old', 'm')).toBeUndefined();
+    expect(cache.index('old')).toBe(index);
     cache.putChunks('new', 1, new Map([[1n, chunkOf(5)]]));
     cache.forgetParts(['old']);
     expect(cache.chunks('old', 1, [1n])).toEqual([undefined]);
     expect(cache.index('old')).toBeUndefined();
+    expect(cache.index('old', 'n')).toBeUndefined();
     expect(cache.chunks('new', 1, [1n])[0]).toBeDefined();
     expect(cache.stats()).toMatchObject({ entries: 1, samples: 5 });
   });

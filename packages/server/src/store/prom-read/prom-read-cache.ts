@@ -148,13 +148,17 @@ export class PromReadCache {
     this.evict(key);
   }
 
-  index(part: string): PartSeriesIndex | undefined {
-    const entry = this.touch(indexKey(part));
+  /**
+   * An index part's series: all of them (`metric` omitted) or, when cached for one metric name,
+   * those of that name (an empty map: none).
+   */
+  index(part: string, metric?: string): PartSeriesIndex | undefined {
+    const entry = this.touch(indexKey(part, metric));
     if (entry?.kind !== 'index') return undefined;
     return entry.index;
   }
 
-  putIndex(part: string, index: PartSeriesIndex): void {
+  putIndex(part: string, index: PartSeriesIndex, metric?: string): void {
     if (this.maxBytes <= 0) return;
     let bytes = 0;
     for (const [name, series] of index) {
@@ -164,7 +168,7 @@ export class PromReadCache {
         for (const [n, v] of s.labels) bytes += (n.length + v.length) * 2 + 48;
       }
     }
-    const key = indexKey(part);
+    const key = indexKey(part, metric);
     const previous = this.entries.get(key);
     if (previous) this.bytes -= previous.bytes;
     this.entries.delete(key);
@@ -235,6 +239,6 @@ function chunkKey(part: string, bucket: number): string {
   return `${part}\u0000${bucket}`;
 }
 
-function indexKey(part: string): string {
-  return `${part}\u0000index`;
+function indexKey(part: string, metric: string | undefined): string {
+  return metric === undefined ? `${part}\u0000index` : `${part}\u0000index\u0000${metric}`;
 }
