@@ -16,10 +16,11 @@
  *    the server's), unless they would take more than `--preencode-mb` (default 1024) of
  *    memory; then the client encodes on the fly, on the same machine, and says so.
  * 3. Stops the server, seals everything into Parquet parts and reports bytes per sample.
- * 4. Restarts on the same data and times typical dashboard queries through
- *    /prometheus/api/v1/query_range over 1 h, 2 h and 24 h (the last at 60 s steps): latency
- *    p50/p95 and the server's CPU time per query (all threads; steadier than latency on a
- *    shared machine).
+ * 4. Times typical dashboard queries through /prometheus/api/v1/query_range over 1 h, 2 h and
+ *    24 h (the last at 60 s steps): cold — each query once on a freshly started server (nothing
+ *    in Pharos' memory); warm — on one server, after one untimed run, latency p50/p95 over
+ *    `--repeat` runs; both with the server's CPU time per query (all threads; steadier than
+ *    latency on a shared machine). Then the Prometheus read cache's size from /metrics.
  *
  * Prints a human summary on stderr and one JSON line on stdout.
  */
@@ -311,7 +312,6 @@ async function ingestAndSeal(): Promise<void> {
 
 // ---------------------------------------------------------------- queries
 
-const queryServer = await startServer(dataDir);
 const QUERIES = {
   'sum by (service) (rate(bench_requests_total[5m]))':
     'sum by (service) (rate(bench_requests_total[5m]))',
@@ -325,58 +325,127 @@ const RANGES: { name: string; hours: number; stepSeconds: number }[] = [
   { name: '24h', hours: 24, stepSeconds: 60 },
 ].filter((r) => r.hours <= HOURS);
 
+/** One query_range request: latency, result series, or the engine-missing marker. */
+async function runQuery(
+  server: BenchPharos,
+  query: string,
+  range: { hours: number; stepSeconds: number },
+): Promise<{ ms: number; series: number } | 'engine missing'> {
+  const params = new URLSearchParams({
+    query,
+    start: String((endMs - range.hours * 3_600_000) / 1000),
+    end: String(endMs / 1000),
+    step: String(range.stepSeconds),
+  });
+  const t0 = performance.now();
+  const response = await fetch(`${server.httpUrl}/prometheus/api/v1/query_range`, {
+    method: 'POST',
+    body: params.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data?: { result: unknown[] };
+  };
+  const ms = performance.now() - t0;
+  if (body.status !== 'success') {
+    if (body.error === 'PromQL engine not merged') return 'engine missing';
+    throw new Error(`query ${query} failed: ${body.error}`);
+  }
+  return { ms, series: body.data?.result.length ?? 0 };
+}
+
+/** A value of the server's own metrics (`GET /metrics`), NaN when absent. */
+async function serverMetric(server: BenchPharos, name: string): Promise<number> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? NaN : Number(line.slice(name.length + 1));
+}
+
 const queryResults: Record<
   string,
-  { p50Ms: number; p95Ms: number; serverCpuMs: number; series: number }
+  {
+    coldMs: number;
+    coldServerCpuMs: number;
+    p50Ms: number;
+    p95Ms: number;
+    serverCpuMs: number;
+    series: number;
+  }
 > = {};
 let engineMissing = false;
+let cacheBytes = NaN;
+let cacheSamples = NaN;
+
+// Cold: each query once, first after a fresh start (nothing of the data in memory but what the
+// OS caches of the files).
+const cold = new Map<string, { ms: number; cpuMs: number }>();
+coldLoop: for (const range of RANGES) {
+  for (const [name, query] of Object.entries(QUERIES)) {
+    const server = await startServer(dataDir);
+    try {
+      const cpuBefore = server.cpuSeconds() * 1000;
+      const result = await runQuery(server, query, range);
+      if (result === 'engine missing') {
+        engineMissing = true;
+        break coldLoop;
+      }
+      cold.set(`${range.name} ${name}`, {
+        ms: result.ms,
+        cpuMs: server.cpuSeconds() * 1000 - cpuBefore,
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+// Warm: one server; each query once to warm up, then `--repeat` timed runs.
+const queryServer = await startServer(dataDir);
 outer: for (const range of RANGES) {
+  if (engineMissing) break;
   for (const [name, query] of Object.entries(QUERIES)) {
     const latencies: number[] = [];
     let seriesCount = 0;
+    const warmUp = await runQuery(queryServer, query, range);
+    if (warmUp === 'engine missing') {
+      engineMissing = true;
+      break outer;
+    }
     const cpuBefore = queryServer.cpuSeconds() * 1000;
     for (let i = 0; i < REPEAT; i++) {
-      const params = new URLSearchParams({
-        query,
-        start: String((endMs - range.hours * 3_600_000) / 1000),
-        end: String(endMs / 1000),
-        step: String(range.stepSeconds),
-      });
-      const t0 = performance.now();
-      const response = await fetch(`${queryServer.httpUrl}/prometheus/api/v1/query_range`, {
-        method: 'POST',
-        body: params.toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      const body = (await response.json()) as {
-        status: string;
-        error?: string;
-        data?: { result: unknown[] };
-      };
-      latencies.push(performance.now() - t0);
-      if (body.status !== 'success') {
-        if (body.error === 'PromQL engine not merged') {
-          engineMissing = true;
-          break outer;
-        }
-        throw new Error(`query ${query} failed: ${body.error}`);
-      }
-      seriesCount = body.data?.result.length ?? 0;
+      const result = await runQuery(queryServer, query, range);
+      if (result === 'engine missing') throw new Error('engine disappeared');
+      latencies.push(result.ms);
+      seriesCount = result.series;
     }
     const serverCpuMs = (queryServer.cpuSeconds() * 1000 - cpuBefore) / latencies.length;
     latencies.sort((a, b) => a - b);
     const key = `${range.name} ${name}`;
+    const coldRun = cold.get(key);
     queryResults[key] = {
+      coldMs: Number((coldRun?.ms ?? NaN).toFixed(1)),
+      coldServerCpuMs: Number((coldRun?.cpuMs ?? NaN).toFixed(1)),
       p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
       p95Ms: Number(percentile(latencies, 0.95).toFixed(1)),
       serverCpuMs: Number(serverCpuMs.toFixed(1)),
       series: seriesCount,
     };
     console.error(
-      `query ${key}: p50 ${queryResults[key].p50Ms} ms, p95 ${queryResults[key].p95Ms} ms, ` +
+      `query ${key}: cold ${queryResults[key].coldMs} ms (server CPU ${queryResults[key].coldServerCpuMs} ms); ` +
+        `warm p50 ${queryResults[key].p50Ms} ms, p95 ${queryResults[key].p95Ms} ms, ` +
         `server CPU ${queryResults[key].serverCpuMs} ms/query (${seriesCount} result series)`,
     );
   }
+}
+if (!engineMissing) {
+  cacheBytes = await serverMetric(queryServer, 'pharos_prometheus_read_cache_bytes');
+  cacheSamples = await serverMetric(queryServer, 'pharos_prometheus_read_cache_samples');
+  console.error(
+    `read cache after the queries: ${(cacheBytes / 1e6).toFixed(1)} MB for ${cacheSamples.toLocaleString('en')} samples ` +
+      `(${(cacheBytes / cacheSamples).toFixed(2)} B/sample, index parts and overheads included)`,
+  );
 }
 if (engineMissing) {
   console.error(
@@ -404,6 +473,8 @@ console.log(
     bytesPerSample: Number(bytesPerSample.toFixed(3)),
     bytesPerSampleWithIndex: Number(bytesPerSampleAll.toFixed(3)),
     queries: engineMissing ? 'engine not merged' : queryResults,
+    readCacheBytes: cacheBytes,
+    readCacheSamples: cacheSamples,
     cpus: os.cpus().length,
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
   }),

@@ -120,6 +120,7 @@ async function openTelemetryStore(config: Config, logger: Logger): Promise<Telem
     memoryLimit: config.storage.memoryLimit,
     retentionDays: config.storage.retentionDays,
     mergeMaxRows: config.storage.mergeMaxRows,
+    promCacheBytes: config.prometheus.readCacheBytes,
   });
 }
 
@@ -177,6 +178,7 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
   const metrics = new PharosMetrics(
     () => committer.stats,
     () => locks.held(),
+    store.promCacheStats ? () => store.promCacheStats!() : undefined,
   );
   const limiter = new TenantLimiter(
     tenantLimitsOf(config),

@@ -142,6 +142,14 @@ export const configSchema = z
         maxSeriesPerSelect: positiveInt
           .default(500_000)
           .describe('Most series one selector or series request may match'),
+        readCacheBytes: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(256 * 1024 * 1024)
+          .describe(
+            'Memory for sealed samples (compressed) and series index parts kept for PromQL reads (embedded store; 0: off)',
+          ),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GroupCommitterStats } from '../ingest/group-committer.js';
 import type { OtlpSignal } from '../ingest/otlp-response.js';
+import type { PromReadCacheStats } from '../store/prom-read/prom-read-cache.js';
 
 export type IngestProtocol = 'http' | 'grpc';
 
@@ -51,6 +52,8 @@ export class PharosMetrics {
     committerStats: () => GroupCommitterStats,
     /** The singleton jobs this node runs now (see SingletonLocks). */
     singletonJobs: () => readonly string[] = () => [],
+    /** The store's Prometheus read cache, when it has one (DuckDB). */
+    promCacheStats?: () => PromReadCacheStats,
   ) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     this.requests = new Counter({
@@ -143,6 +146,7 @@ export class PharosMetrics {
         this.set(committerStats().pendingBytes);
       },
     });
+    if (promCacheStats) this.registerPromCacheMetrics(promCacheStats);
     new Counter({
       name: 'pharos_ingest_refused_requests_total',
       help: 'Requests refused at once because the ingest queue was full or the server was stopping',
@@ -150,6 +154,54 @@ export class PharosMetrics {
       collect() {
         this.reset();
         this.inc(committerStats().refusedRequests);
+      },
+    });
+  }
+
+  private registerPromCacheMetrics(stats: () => PromReadCacheStats): void {
+    new Gauge({
+      name: 'pharos_prometheus_read_cache_bytes',
+      help: 'Memory held by the Prometheus read cache (sealed samples, compressed, and series index parts)',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().bytes);
+      },
+    });
+    new Gauge({
+      name: 'pharos_prometheus_read_cache_samples',
+      help: 'Samples held (compressed) by the Prometheus read cache',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().samples);
+      },
+    });
+    new Gauge({
+      name: 'pharos_prometheus_read_cache_max_bytes',
+      help: 'The bound of the Prometheus read cache (prometheus.readCacheBytes)',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().maxBytes);
+      },
+    });
+    new Counter({
+      name: 'pharos_prometheus_read_cache_lookups_total',
+      help: 'Series samples looked up in the Prometheus read cache, by result (hit, miss)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const { hits, misses } = stats();
+        this.reset();
+        this.inc({ result: 'hit' }, hits);
+        this.inc({ result: 'miss' }, misses);
+      },
+    });
+    new Counter({
+      name: 'pharos_prometheus_read_cache_evictions_total',
+      help: 'Prometheus read cache entries dropped to stay within prometheus.readCacheBytes',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(stats().evictions);
       },
     });
   }

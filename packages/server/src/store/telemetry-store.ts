@@ -6,6 +6,8 @@ import type {
   PromSampleBatch,
   PromSeriesBatch,
 } from '../telemetry/prom-batches.js';
+import type { SampleArrays } from './prom-read/group-samples.js';
+import type { IndexedSeries, PromReadCacheStats } from './prom-read/prom-read-cache.js';
 import type { Signal } from './schema.js';
 import type { SqlFragment, SqlRenderer } from './sql.js';
 
@@ -193,6 +195,32 @@ export interface TelemetryStore {
     types: readonly NumericColumnType[],
     options?: QueryOptions,
   ): Promise<NumericColumns>;
+  /**
+   * Optional, for stores with a Prometheus read path of their own (DuckDB: a cache of sealed
+   * parts, docs/adr/0013-prometheus-read-cache.md): the `prom_series` index rows (series id,
+   * parsed label set) of the named metrics (all metrics for null) on the UTC days that
+   * [startMs, endMs] touches, deduplicated by id. Equal to reading `prom_series` through `query`.
+   */
+  promSeriesIndex?(
+    tenant: TenantId,
+    metricNames: readonly string[] | null,
+    startMs: number,
+    endMs: number,
+    options?: QueryOptions,
+  ): Promise<IndexedSeries[]>;
+  /**
+   * Optional, with `promSeriesIndex`: the samples of `seriesIds` (by position; undefined for a
+   * series without any) in [startMs, endMs], ascending, one per instant, value bits exact.
+   */
+  promSamples?(
+    tenant: TenantId,
+    seriesIds: readonly bigint[],
+    startMs: number,
+    endMs: number,
+    options?: QueryOptions,
+  ): Promise<(SampleArrays | undefined)[]>;
+  /** Optional: the figures of that read path's cache (for Pharos' own metrics). */
+  promCacheStats?(): PromReadCacheStats;
   /**
    * Optional, for stores that keep a trace index (ClickHouse): the time span of a trace's spans,
    * or null when the trace is unknown. Trace-by-id uses it to read only that span of time.

@@ -13,18 +13,18 @@ import {
   type SeriesSource,
 } from '../promql/types.js';
 import { compileMatchers, pinnedMetricName } from './label-matchers.js';
-import { dedupeTimestamps, groupSamples, type SampleArrays } from './group-samples.js';
+import type { IndexedSeries } from '../../store/prom-read/prom-read-cache.js';
+import {
+  dedupeTimestamps,
+  groupSamples,
+  type SampleArrays,
+} from '../../store/prom-read/group-samples.js';
 
 export interface StoreSeriesSourceOptions {
   /** Time budget of each store query. */
   timeoutMs?: number;
   /** Most series one selector may match (Prometheus has no such limit; we bound memory). */
   maxSeries?: number;
-}
-
-interface IndexedSeries {
-  id: bigint;
-  labels: Labels;
 }
 
 const METADATA_TYPES = new Set<MetricMetadata['type']>([
@@ -82,6 +82,17 @@ export class StoreSeriesSource implements SeriesSource {
     const names = sets.map(pinnedMetricName);
     // One index read: restricted to the pinned names when every set pins one.
     const pinned = names.every((n) => n !== undefined) ? [...new Set(names)] : null;
+    const predicates = sets.map(compileMatchers);
+    if (this.store.promSeriesIndex) {
+      const indexed = await this.store.promSeriesIndex(
+        this.tenant,
+        pinned,
+        startMs,
+        endMs,
+        this.queryOptions,
+      );
+      return this.limited(indexed.filter((s) => predicates.some((matches) => matches(s.labels))));
+    }
     const rows = await this.store.query(
       this.tenant,
       rangeOf(startMs, endMs),
@@ -94,7 +105,6 @@ export class StoreSeriesSource implements SeriesSource {
           : sql`SELECT DISTINCT series_id, labels FROM ${s.prom_series}`,
       this.queryOptions,
     );
-    const predicates = sets.map(compileMatchers);
     const seen = new Set<bigint>();
     const result: IndexedSeries[] = [];
     for (const row of rows) {
@@ -105,6 +115,10 @@ export class StoreSeriesSource implements SeriesSource {
       seen.add(id);
       result.push({ id, labels });
     }
+    return this.limited(result);
+  }
+
+  private limited(result: IndexedSeries[]): IndexedSeries[] {
     const max = this.options.maxSeries;
     if (max !== undefined && result.length > max) {
       throw new PromQLError(
@@ -122,9 +136,17 @@ export class StoreSeriesSource implements SeriesSource {
   ): Promise<SeriesSamples[]> {
     const series = await this.matchingSeries([matchers], startMs, endMs);
     if (series.length === 0) return [];
-    const loaded = this.store.queryNumeric
-      ? await this.samplesByColumns(series, startMs, endMs)
-      : await this.samplesByLists(series, startMs, endMs);
+    const loaded = this.store.promSamples
+      ? await this.store.promSamples(
+          this.tenant,
+          series.map((s) => s.id),
+          startMs,
+          endMs,
+          this.queryOptions,
+        )
+      : this.store.queryNumeric
+        ? await this.samplesByColumns(series, startMs, endMs)
+        : await this.samplesByLists(series, startMs, endMs);
     const result: SeriesSamples[] = [];
     for (let i = 0; i < series.length; i++) {
       const samples = loaded[i];

@@ -23,7 +23,12 @@ import {
   setLabel,
 } from './labels.js';
 import { parseExpr, typeOf } from './parser.js';
-import { RANGE_FUNCTIONS, resetPrefix, type RangeWindow } from './range-functions.js';
+import {
+  RANGE_FUNCTIONS,
+  extrapolatedRateSteps,
+  resetPrefix,
+  type RangeWindow,
+} from './range-functions.js';
 import { compileMatcherRegex, expandTemplate } from './regex.js';
 import type {
   EngineOptions,
@@ -540,7 +545,28 @@ class Evaluation {
     };
     const counterFn = name === 'rate' || name === 'increase';
     const keepName = name === 'last_over_time';
+    const sliding = range.atMs === undefined && (counterFn || name === 'delta');
     for (const s of range.series) {
+      if (sliding) {
+        const values = new Float64Array(grid.n);
+        const present = new Uint8Array(grid.n);
+        const any = extrapolatedRateSteps(
+          s.ts,
+          s.vs,
+          grid.start,
+          grid.step,
+          grid.n,
+          range.rangeMs,
+          range.offsetMs,
+          counterFn,
+          name === 'rate',
+          values,
+          present,
+        );
+        this.tick();
+        if (any) out.push({ labels: dropMetricName(s.labels), values, present });
+        continue;
+      }
       const values = new Float64Array(grid.n);
       const present = new Uint8Array(grid.n);
       let any = false;

@@ -72,6 +72,84 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   return result * factor;
 }
 
+/**
+ * `rate`, `increase` or `delta` of one series at every step of a grid without `@`: the same
+ * arithmetic as `extrapolatedRate`, in one pass that slides the window over the samples
+ * (O(samples + steps)) without a call per step. Writes `values` / `present` per step; returns
+ * whether any step has a value.
+ */
+export function extrapolatedRateSteps(
+  ts: Float64Array,
+  vs: Float64Array,
+  gridStart: number,
+  gridStep: number,
+  steps: number,
+  rangeMs: number,
+  offsetMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+  values: Float64Array,
+  present: Uint8Array,
+): boolean {
+  const n = ts.length;
+  const rangeSeconds = rangeMs / 1000;
+  let lo = 0;
+  let hi = 0;
+  // Counter resets (k with vs[k] < vs[k-1]) for lo < k < hi: the reset scan runs only then.
+  let resets = 0;
+  let any = false;
+  for (let i = 0; i < steps; i++) {
+    const end = gridStart + i * gridStep - offsetMs;
+    const start = end - rangeMs;
+    while (lo < n && ts[lo]! < start) {
+      if (lo + 1 < hi && vs[lo + 1]! < vs[lo]!) resets--;
+      lo++;
+    }
+    if (hi < lo) {
+      hi = lo;
+      resets = 0;
+    }
+    while (hi < n && ts[hi]! <= end) {
+      if (hi > lo && vs[hi]! < vs[hi - 1]!) resets++;
+      hi++;
+    }
+    const count = hi - lo;
+    if (count < 2) continue;
+    const firstValue = vs[lo]!;
+    let result = vs[hi - 1]! - firstValue;
+    if (isCounter && resets > 0) {
+      let last = 0;
+      for (let k = lo; k < hi; k++) {
+        const v = vs[k]!;
+        if (v < last) result += last;
+        last = v;
+      }
+    }
+    const firstTime = ts[lo]!;
+    const lastTime = ts[hi - 1]!;
+    let durationToStart = (firstTime - start) / 1000;
+    const durationToEnd = (end - lastTime) / 1000;
+    const sampledInterval = (lastTime - firstTime) / 1000;
+    const averageDurationBetweenSamples = sampledInterval / (count - 1);
+    if (isCounter && result > 0 && firstValue >= 0) {
+      const durationToZero = sampledInterval * (firstValue / result);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
+    const threshold = averageDurationBetweenSamples * 1.1;
+    let extrapolateToInterval = sampledInterval;
+    extrapolateToInterval +=
+      durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+    extrapolateToInterval +=
+      durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+    let factor = extrapolateToInterval / sampledInterval;
+    if (isRate) factor /= rangeSeconds;
+    values[i] = result * factor;
+    present[i] = 1;
+    any = true;
+  }
+  return any;
+}
+
 function instantValue(w: RangeWindow, isRate: boolean): number | undefined {
   const { ts, vs, lo, hi } = w;
   if (hi - lo < 2) return undefined;

@@ -55,6 +55,13 @@ import { Mutex } from '../../util/mutex.js';
 import { Pool } from '../../util/pool.js';
 import { appendNumericChunks } from './append-chunks.js';
 import { readNumericColumns } from './read-columns.js';
+import { readPromSamples, readPromSeriesIndex, type PromReaderIo } from './prom-reader.js';
+import type { SampleArrays } from '../prom-read/group-samples.js';
+import {
+  PromReadCache,
+  type IndexedSeries,
+  type PromReadCacheStats,
+} from '../prom-read/prom-read-cache.js';
 import { appendBatch } from './append-rows.js';
 import { appendBatchColumns } from './append-columns.js';
 import { duckDbDialect } from './duckdb-dialect.js';
@@ -101,7 +108,14 @@ export interface DuckDbStoreOptions {
    */
   mergeMaxRows?: number;
   readerConnections?: number;
+  /**
+   * Bytes of memory the Prometheus read cache may hold (sealed samples as compressed chunks,
+   * parsed series index parts); 0 turns it off. Default 256 MiB.
+   */
+  promCacheBytes?: number;
 }
+
+const DEFAULT_PROM_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** Column names and types per signal (the typed lists are used where batches are read). */
 const COLUMNS: Record<Signal, readonly Pick<ColumnDef<never>, 'name' | 'type'>[]> = {
@@ -302,6 +316,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     BLOCK_INDEX_CACHE_BYTES,
   );
 
+  private readonly promCache: PromReadCache;
+  private readonly promIo: PromReaderIo;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
@@ -310,7 +327,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     private readonly readerConnections: DuckDBConnection[],
     private readonly files: PartFiles,
     private readonly options: DuckDbStoreOptions,
-  ) {}
+  ) {
+    this.promCache = new PromReadCache(options.promCacheBytes ?? DEFAULT_PROM_CACHE_BYTES);
+    this.promIo = {
+      rows: (connection, query) => this.rows(connection, query),
+      numeric: async (connection, query, types) => {
+        const { text, params } = render(query, duckDbDialect.renderer);
+        return readNumericColumns(await connection.run(text, ...bind(params)), types);
+      },
+      absolute: (part) => this.files.absolute(part),
+      cache: this.promCache,
+    };
+  }
 
   static async open(givenOptions: DuckDbStoreOptions): Promise<DuckDbTelemetryStore> {
     const options = { ...givenOptions, dataDir: path.resolve(givenOptions.dataDir) };
@@ -450,12 +478,53 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     });
   }
 
+  async promSeriesIndex(
+    tenant: TenantId,
+    metricNames: readonly string[] | null,
+    startMs: number,
+    endMs: number,
+    options: QueryOptions = {},
+  ): Promise<IndexedSeries[]> {
+    return this.inTransaction(options, (connection) =>
+      readPromSeriesIndex(this.promIo, connection, tenant, metricNames, startMs, endMs),
+    );
+  }
+
+  async promSamples(
+    tenant: TenantId,
+    seriesIds: readonly bigint[],
+    startMs: number,
+    endMs: number,
+    options: QueryOptions = {},
+  ): Promise<(SampleArrays | undefined)[]> {
+    const { samples, fillCache } = await this.inTransaction(options, (connection) =>
+      readPromSamples(this.promIo, connection, tenant, seriesIds, startMs, endMs),
+    );
+    // Chunks for the cache are encoded once this answer has gone on (cold queries do not wait).
+    setImmediate(fillCache);
+    return samples;
+  }
+
+  promCacheStats(): PromReadCacheStats {
+    return this.promCache.stats();
+  }
+
   /** Run `read` on a reader connection inside one transaction (catalog and hot rows agree). */
   private async inSnapshot<T>(
     tenant: TenantId,
     range: TimeRange | null,
     options: QueryOptions,
     read: (connection: DuckDBConnection, sources: ScopedSources) => Promise<T>,
+  ): Promise<T> {
+    return this.inTransaction(options, async (connection) =>
+      read(connection, await this.scopedSources(connection, tenant, range, options.hints)),
+    );
+  }
+
+  /** Run `read` on a reader connection inside one transaction, within the time budget. */
+  private async inTransaction<T>(
+    options: QueryOptions,
+    read: (connection: DuckDBConnection) => Promise<T>,
   ): Promise<T> {
     this.assertOpen();
     return this.readers.use(async (connection) => {
@@ -469,8 +538,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             }, options.timeoutMs);
       await connection.run('BEGIN TRANSACTION');
       try {
-        const sources = await this.scopedSources(connection, tenant, range, options.hints);
-        const result = await read(connection, sources);
+        const result = await read(connection);
         await connection.run('COMMIT');
         return result;
       } catch (error) {
@@ -789,6 +857,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             sql`UPDATE parts SET deleted_at = current_timestamp WHERE path IN (SELECT unnest(${sources.paths}))`,
           );
           await this.writer.run('COMMIT');
+          // Readers from now on see the merged part; what was cached of its sources is dead.
+          this.promCache.forgetParts(sources.paths);
         } catch (error) {
           await this.writer.run('ROLLBACK').catch(() => undefined);
           await this.files.remove([file]);
@@ -893,6 +963,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   /** Remove what the catalog keeps about parts leaving it (inside the writer's transaction). */
   private async forgetParts(paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
+    this.promCache.forgetParts(paths);
     await this.blockIndex.forget(this.writer, paths);
     await this.exec(
       this.writer,

@@ -97,7 +97,7 @@ export function groupSamples(
  * just concatenated in that order. Otherwise adjacent runs are merged pairwise until one is
  * left (natural merge sort, O(n log runs)). Value bits move as integers.
  */
-function sortByTime({ timestamps, values }: SampleArrays): SampleArrays {
+export function sortByTime({ timestamps, values }: SampleArrays): SampleArrays {
   const n = timestamps.length;
   let bounds: number[] = [0];
   for (let i = 1; i < n; i++) if (timestamps[i]! < timestamps[i - 1]!) bounds.push(i);
