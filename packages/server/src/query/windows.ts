@@ -55,3 +55,31 @@ export async function newestLogsRange(
   }
   return range;
 }
+
+/**
+ * The times of the `limit` newest logs matching `where` in the range (all of them when fewer
+ * match), newest first. Windows are searched newest first and the search stops once it has
+ * enough, reading only the time column and what `where` needs.
+ */
+export async function newestLogTimes(
+  store: TelemetryStore,
+  tenant: TenantId,
+  range: TimeRange,
+  where: SqlFragment,
+  limit: number,
+  hints: QueryHints,
+): Promise<bigint[]> {
+  const times: bigint[] = [];
+  for (const window of newestFirstWindows(range)) {
+    const rows = await store.query(
+      tenant,
+      window,
+      (s) => sql`SELECT time_unix_nano FROM ${s.logs} WHERE ${where}
+        ORDER BY time_unix_nano DESC LIMIT ${limit - times.length}`,
+      { hints },
+    );
+    for (const row of rows) times.push(toBigInt(row.time_unix_nano));
+    if (times.length >= limit) break;
+  }
+  return times;
+}
