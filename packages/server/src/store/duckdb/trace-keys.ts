@@ -22,7 +22,9 @@ export function traceKeys(ids: readonly string[]): Uint8Array {
   const keys = Uint32Array.from(new Set(ids.map(traceKey))).sort();
   const bytes = new Uint8Array(keys.length * 4);
   const view = new DataView(bytes.buffer);
-  keys.forEach((key, i) => view.setUint32(i * 4, key, true));
+  keys.forEach((key, i) => {
+    view.setUint32(i * 4, key, true);
+  });
   return bytes;
 }
 
