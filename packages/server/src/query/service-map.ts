@@ -91,11 +91,14 @@ export async function getServiceMap(
       ORDER BY source, target
       LIMIT ${MAX_SERVICE_MAP_EDGES}`,
     ),
+    // Every service with a span in the range; from the RED rollup where the store keeps one
+    // (its counts are exact, so a service is listed exactly when it has a span there).
     store.query(
       tenant,
       range,
       (s) =>
-        sql`SELECT service_name AS source FROM ${s.spans} GROUP BY service_name ORDER BY service_name LIMIT ${MAX_SERVICE_MAP_EDGES}`,
+        sql`SELECT service_name AS source FROM ${s.spanSlabs ?? s.spans} AS services
+          GROUP BY service_name ORDER BY service_name LIMIT ${MAX_SERVICE_MAP_EDGES}`,
     ),
   ]);
   const seconds = Number(range.toNs - range.fromNs) / 1e9;
