@@ -13,7 +13,7 @@ export interface WindowShape {
 export const DOUBLING_WINDOWS: WindowShape = { firstFraction: 32n, growth: 2n };
 
 /**
- * 1/256 of the range, then 4 times wider each (at most 5 windows): for lookups whose every
+ * 1/256 of the range, then 4 times wider each (at most 5 windows): for log pages, whose every
  * window costs a query of its own with a few ms of fixed cost and whose common case needs only
  * a few minutes of a day (the first window of a day is one or two 10-minute slabs).
  */
