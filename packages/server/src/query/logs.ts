@@ -1,9 +1,10 @@
-import { alwaysTrue, sql, type SqlFragment } from '../store/sql.js';
+import { alwaysTrue, join, sql, type SqlFragment } from '../store/sql.js';
 import type { Dialect, Row, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { encodeLogCursor, type LogCursor } from './log-cursor.js';
 import { parseJsonColumn, toBigInt, toNumber } from './rows.js';
 import { nsToIso } from './time.js';
+import { newestLogTimes } from './windows.js';
 import { compileSearch, requiredLogBodyText, type SearchNode } from './search/index.js';
 
 export interface ApiLogRecord {
@@ -72,10 +73,19 @@ function sameKey(row: Row, time: bigint, tiebreak: bigint): boolean {
   return toBigInt(row.time_unix_nano) === time && toBigInt(row._tiebreak) === tiebreak;
 }
 
+/** Step 2 names the exact times of the page's rows when there are at most this many. */
+const MAX_PAGE_TIMES = 2000;
+
 /**
  * One page of matching logs, newest first. Pages are keyed by (time, tiebreak) rather than by
  * offset, so rows arriving meanwhile do not shift pages; rows identical in time and content
  * are told apart by how many of them the previous pages already returned.
+ *
+ * Two steps. First the times of the wanted newest matches older than the cursor, searched in
+ * windows newest first (a common search reads the recent end of the range only; reading one
+ * column and the body is cheap next to whole rows). Then the rows themselves, in the range from
+ * the oldest of those times, at exactly those times (and the cursor's own): only now are whole
+ * rows read and the tiebreak hash computed, for the page's rows and their time-mates only.
  */
 export async function searchLogs(
   store: TelemetryStore,
@@ -88,33 +98,46 @@ export async function searchLogs(
   const tiebreak = logTiebreak(dialect);
   let range = search.range;
   let after = alwaysTrue;
+  let older = alwaysTrue;
   if (cursor) {
     const toNs = cursor.timeUnixNano + 1n;
     if (toNs <= range.fromNs) return { logs: [], nextCursor: null };
     if (toNs < range.toNs) range = { fromNs: range.fromNs, toNs };
     const time = dialect.int64(cursor.timeUnixNano);
     after = sql`(time_unix_nano < ${time} OR (time_unix_nano = ${time} AND ${tiebreak} <= ${dialect.int64(cursor.tiebreak)}))`;
+    older = sql`time_unix_nano < ${time}`;
   }
   const skip = cursor?.skip ?? 0;
   const wanted = search.limit + 1 + skip;
-  const cursorTime = cursor ? dialect.int64(cursor.timeUnixNano) : null;
   const hints = { logBodyContains: requiredLogBodyText(search.query) };
-  const rows = await store.query(
+  // Past the cursor's own timestamp, the wanted rows all lie at the `wanted` newest matching
+  // timestamps; rows at the cursor's timestamp are all candidates.
+  const found = await newestLogTimes(
+    store,
     tenant,
     range,
-    (s) => {
-      // Past the cursor's own timestamp, the wanted rows all lie at or after the wanted-th newest
-      // timestamp: finding it first is a cheap top-N over one column, so that the tiebreak hash is
-      // computed for few rows only. Rows at the cursor's timestamp are all candidates.
-      const older = cursorTime ? sql`time_unix_nano < ${cursorTime}` : alwaysTrue;
-      const newest = sql`time_unix_nano >= (SELECT coalesce(min(time_unix_nano), 0) FROM (
-        SELECT time_unix_nano FROM ${s.logs} WHERE (${where}) AND ${older}
-        ORDER BY time_unix_nano DESC LIMIT ${wanted}) AS newest)`;
-      const candidates = cursorTime ? sql`(time_unix_nano = ${cursorTime} OR ${newest})` : newest;
-      return sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
-      WHERE (${where}) AND ${after} AND ${candidates}
-      ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`;
-    },
+    sql`(${where}) AND ${older}`,
+    wanted,
+    hints,
+  );
+  // Newest first: with `wanted` of them, the last is the oldest time the page can reach.
+  const oldest = found.length >= wanted ? found[found.length - 1]! : range.fromNs;
+  const times = cursor ? [...found, cursor.timeUnixNano] : found;
+  if (times.length === 0) return { logs: [], nextCursor: null };
+  const distinct = [...new Set(times)];
+  const atTimes =
+    distinct.length <= MAX_PAGE_TIMES
+      ? sql`time_unix_nano IN (${join(
+          distinct.map((t) => dialect.int64(t)),
+          ', ',
+        )})`
+      : alwaysTrue;
+  const rows = await store.query(
+    tenant,
+    { fromNs: oldest, toNs: range.toNs },
+    (s) => sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
+      WHERE ${atTimes} AND (${where}) AND ${after}
+      ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`,
     { hints },
   );
 

@@ -1,5 +1,5 @@
-import { sql } from '../store/sql.js';
-import type { TelemetryStore, TimeRange } from '../store/telemetry-store.js';
+import { raw, sql } from '../store/sql.js';
+import type { ScopedSources, TelemetryStore, TimeRange } from '../store/telemetry-store.js';
 import type { TenantId } from '../tenant.js';
 import { toNumber } from './rows.js';
 
@@ -59,11 +59,25 @@ export async function getServiceMap(
   // reason: services and edges are two queries.
   const dependency = sql`coalesce(p.peer_service, p.server_address, p.db_system, p.messaging_system)`;
   const unmatched = sql`coalesce(c_span_id, '') = ''`;
+  // Both sides of the join read the same spans: once, into a materialized CTE, where the dialect
+  // has table CTEs (the scan of the range is the larger part of the cost; ~12% less CPU at 2M).
+  // ClickHouse 18.16 has none and reads them twice. Roots (no parent id) are nobody's child:
+  // span ids are never empty (decode.ts).
+  const once = dialect.name !== 'clickhouse';
+  const shared = (s: ScopedSources) =>
+    once
+      ? sql`WITH spans_in_range AS MATERIALIZED (SELECT trace_id, span_id, parent_span_id,
+          service_name, kind, status_code, duration_ns, db_system, messaging_system, peer_service,
+          server_address FROM ${s.spans}) `
+      : raw('');
+  const spans = (s: ScopedSources) => (once ? sql`spans_in_range` : s.spans);
   const [edgeRows, serviceRows] = await Promise.all([
     store.query(
       tenant,
       range,
-      (s) => sql`SELECT source, target, target_type, max(target_system) AS target_system,
+      (
+        s,
+      ) => sql`${shared(s)}SELECT source, target, target_type, max(target_system) AS target_system,
         count(*) AS calls, sum(is_error) AS errors, ${dialect.quantile(sql`duration_ns`, 0.95)} AS p95
       FROM (
         SELECT p.service_name AS source,
@@ -78,11 +92,11 @@ export async function getServiceMap(
         FROM (
           SELECT trace_id, span_id, service_name, kind, status_code, duration_ns,
             db_system, messaging_system, peer_service, server_address
-          FROM ${s.spans}
+          FROM ${spans(s)}
         ) AS p LEFT JOIN (
           SELECT trace_id AS c_trace_id, parent_span_id AS c_parent_span_id, span_id AS c_span_id,
             service_name AS c_service_name, status_code AS c_status_code
-          FROM ${s.spans}
+          FROM ${spans(s)} WHERE parent_span_id <> ''
         ) AS c ON c_trace_id = p.trace_id AND c_parent_span_id = p.span_id
         WHERE (NOT (${unmatched}) AND c_service_name <> p.service_name)
            OR (${unmatched} AND p.kind IN ('client', 'producer') AND ${dependency} IS NOT NULL)
@@ -91,6 +105,8 @@ export async function getServiceMap(
       ORDER BY source, target
       LIMIT ${MAX_SERVICE_MAP_EDGES}`,
     ),
+    // Every service with a span in the range. Not from the RED rollup: its partial slabs at the
+    // range's ends cost more than this one dictionary-encoded column over the range.
     store.query(
       tenant,
       range,

@@ -3,25 +3,42 @@ import type { QueryHints, TelemetryStore, TimeRange } from '../store/telemetry-s
 import type { TenantId } from '../tenant.js';
 import { toBigInt, toNumber } from './rows.js';
 
-/** The first window searched covers this fraction of the range; each next one is twice wider. */
-const FIRST_WINDOW_FRACTION = 32n;
+/** The windows of a newest-first search: the first covers 1/`firstFraction` of the range. */
+export interface WindowShape {
+  firstFraction: bigint;
+  growth: bigint;
+}
+
+/** 1/32 of the range, then doubling (at most 7 windows). */
+export const DOUBLING_WINDOWS: WindowShape = { firstFraction: 32n, growth: 2n };
 
 /**
- * Windows [from, to) tiling the range backwards from its end: 1/32 of it, then each twice the
- * previous one, the last one clipped at the start of the range (at most 7 windows). Queries that
+ * 1/256 of the range, then 4 times wider each (at most 5 windows): for log pages, whose every
+ * window costs a query of its own with a few ms of fixed cost and whose common case needs only
+ * a few minutes of a day (the first window of a day is one or two 10-minute slabs).
+ */
+export const NARROW_WINDOWS: WindowShape = { firstFraction: 256n, growth: 4n };
+
+/**
+ * Windows [from, to) tiling the range backwards from its end: 1/`firstFraction` of it, then each
+ * `growth` times the previous one, the last one clipped at the start of the range. Queries that
  * want the newest matches search them in turn and stop once they have enough, so that a common
  * search reads only the recent end of the range (the stores skip older data by time).
  */
-export function newestFirstWindows(range: TimeRange): TimeRange[] {
+export function newestFirstWindows(
+  range: TimeRange,
+  shape: WindowShape = DOUBLING_WINDOWS,
+): TimeRange[] {
+  const { firstFraction, growth } = shape;
   const windows: TimeRange[] = [];
-  let width = (range.toNs - range.fromNs) / FIRST_WINDOW_FRACTION;
+  let width = (range.toNs - range.fromNs) / firstFraction;
   if (width < 1n) width = 1n;
   let toNs = range.toNs;
   while (toNs > range.fromNs) {
     const fromNs = toNs - width > range.fromNs ? toNs - width : range.fromNs;
     windows.push({ fromNs, toNs });
     toNs = fromNs;
-    width *= 2n;
+    width *= growth;
   }
   return windows;
 }
@@ -54,4 +71,32 @@ export async function newestLogsRange(
     if (found >= limit) return { fromNs: toBigInt(row?.oldest), toNs: range.toNs };
   }
   return range;
+}
+
+/**
+ * The times of the `limit` newest logs matching `where` in the range (all of them when fewer
+ * match), newest first. Windows are searched newest first and the search stops once it has
+ * enough, reading only the time column and what `where` needs.
+ */
+export async function newestLogTimes(
+  store: TelemetryStore,
+  tenant: TenantId,
+  range: TimeRange,
+  where: SqlFragment,
+  limit: number,
+  hints: QueryHints,
+): Promise<bigint[]> {
+  const times: bigint[] = [];
+  for (const window of newestFirstWindows(range, NARROW_WINDOWS)) {
+    const rows = await store.query(
+      tenant,
+      window,
+      (s) => sql`SELECT time_unix_nano FROM ${s.logs} WHERE ${where}
+        ORDER BY time_unix_nano DESC LIMIT ${limit - times.length}`,
+      { hints },
+    );
+    for (const row of rows) times.push(toBigInt(row.time_unix_nano));
+    if (times.length >= limit) break;
+  }
+  return times;
 }

@@ -4,6 +4,7 @@ import { raw, sql, type SqlFragment } from '../sql.js';
 import type { QueryHints } from '../telemetry-store.js';
 import { mayContain, requiredTrigrams, trigramBitmap } from './text-blocks.js';
 import { bloomMayHold, traceBloom } from './trace-blooms.js';
+import { keysMayHold, traceKeys } from './trace-keys.js';
 
 /**
  * A skip index over sealed span and log parts.
@@ -14,7 +15,9 @@ import { bloomMayHold, traceBloom } from './trace-blooms.js';
  * `part_blocks` holds small summaries, one per kind:
  *
  * - `text` (logs): which alphanumeric trigrams the bodies contain (text-blocks.ts);
- * - `trace` (spans and logs): a Bloom filter of the trace ids (trace-blooms.ts).
+ * - `trace-keys` (spans): the sorted 32-bit keys of the trace ids (trace-keys.ts);
+ * - `trace` (logs, and spans sealed before `trace-keys` existed): a Bloom filter of the trace
+ *   ids (trace-blooms.ts).
  *
  * A query states what its rows must satisfy (`QueryHints`); a block is read only if the
  * summaries of every relevant kind allow it. A block without a summary of a kind has nothing of
@@ -24,12 +27,15 @@ import { bloomMayHold, traceBloom } from './trace-blooms.js';
 
 /**
  * Rows per block (and Parquet row group) per signal. Smaller blocks skip more precisely; larger
- * ones scan faster (every row group costs DuckDB a little): log text search wants the one, the
- * histogram, facets and RED scans the other.
+ * ones scan faster (every row group costs DuckDB a little). Since the rollups (ADR 10) answer the
+ * day-long aggregates, the lookups decide: a rare word or a trace is read as whole blocks, and
+ * reading a block's log bodies costs about as much as everything else a lookup does (ADR 12).
+ * Parts written with other block sizes (16k spans, 32k logs before ADR 12) stay readable: a
+ * part's block count is in the catalog and its block numbers in its `_block` column.
  */
-export const BLOCK_ROWS: Partial<Record<Signal, number>> = { spans: 16_384, logs: 32_768 };
+export const BLOCK_ROWS: Partial<Record<Signal, number>> = { spans: 8_192, logs: 8_192 };
 
-export type BlockKind = 'text' | 'trace';
+export type BlockKind = 'text' | 'trace' | 'trace-keys';
 
 /** The signals whose sealed parts are cut into indexed blocks. */
 export function hasBlocks(signal: Signal): boolean {
@@ -55,9 +61,11 @@ export interface IndexedPart {
   blocks: number | null;
 }
 
+/** A block's summaries by kind (undefined: the block has none of that kind). */
+type BlockSummary = (kind: BlockKind) => Uint8Array | undefined;
+
 interface BlockFilter {
-  kind: BlockKind;
-  accepts(bits: Uint8Array): boolean;
+  accepts(summary: BlockSummary): boolean;
 }
 
 type Summaries = Map<BlockKind, Map<number, Uint8Array>>;
@@ -90,12 +98,25 @@ function filtersFor(signal: Signal, hints: QueryHints): BlockFilter[] {
   if (signal === 'logs' && hints.logBodyContains) {
     const trigrams = requiredTrigrams(hints.logBodyContains);
     if (trigrams.length > 0) {
-      filters.push({ kind: 'text', accepts: (bits) => mayContain(bits, trigrams) });
+      filters.push({
+        accepts: (summary) => {
+          const bits = summary('text');
+          return bits !== undefined && mayContain(bits, trigrams);
+        },
+      });
     }
   }
   const ids = hints.traceIds;
   if (hasBlocks(signal) && ids && ids.length > 0) {
-    filters.push({ kind: 'trace', accepts: (bits) => ids.some((id) => bloomMayHold(bits, id)) });
+    filters.push({
+      accepts: (summary) => {
+        // Exact keys where the part has them, the Bloom filter of older parts (and of logs).
+        const keys = summary('trace-keys');
+        if (keys !== undefined) return ids.some((id) => keysMayHold(keys, id));
+        const bloom = summary('trace');
+        return bloom !== undefined && ids.some((id) => bloomMayHold(bloom, id));
+      },
+    });
   }
   return filters;
 }
@@ -132,11 +153,12 @@ export class BlockIndex {
         WHERE trace_id <> '' GROUP BY _block`,
     );
     for (const [block, ids] of traces) {
-      entries.push({
-        block: Number(block),
-        kind: 'trace',
-        bits: traceBloom(String(ids).split(' ')),
-      });
+      const list = String(ids).split(' ');
+      entries.push(
+        signal === 'spans'
+          ? { block: Number(block), kind: 'trace-keys', bits: traceKeys(list) }
+          : { block: Number(block), kind: 'trace', bits: traceBloom(list) },
+      );
     }
     if (signal === 'logs') {
       // Distinct alphanumeric runs of the lower-cased bodies, space-separated.
@@ -207,10 +229,8 @@ export class BlockIndex {
       }
       const wanted: number[] = [];
       for (let block = 0; block < part.blocks; block++) {
-        const ok = filters.every((f) => {
-          const bits = known.get(f.kind)?.get(block);
-          return bits !== undefined && f.accepts(bits);
-        });
+        const summary: BlockSummary = (kind) => known.get(kind)?.get(block);
+        const ok = filters.every((f) => f.accepts(summary));
         if (ok) wanted.push(block);
       }
       if (wanted.length === part.blocks) result.set(part.path, null);
