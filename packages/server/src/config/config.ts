@@ -72,10 +72,8 @@ export const configSchema = z
             'Rows committed and not yet sealed beyond which ingest is refused with 503 until sealing catches up',
           ),
         mergeMaxRows: positiveInt
-          .optional()
-          .describe(
-            'Rows one merge of small parts sorts at most; unset: 400,000 per 256MB of storage.memoryLimit',
-          ),
+          .default(400_000)
+          .describe('Rows one merge of small parts sorts at most (fits storage.memoryLimit)'),
       })
       .strict()
       .prefault({}),

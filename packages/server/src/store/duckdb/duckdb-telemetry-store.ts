@@ -102,10 +102,9 @@ export interface DuckDbStoreOptions {
   /** Merge a day's parts once this many small ones exist. */
   compactMinParts?: number;
   /**
-   * Rows one merge sorts at most. DuckDB sorts a merge in memory as far as `memoryLimit` allows
-   * and fails beyond what it can spill, so the default follows the memory limit: 400k spans
-   * merge within 256MB (measured; 800k do not), so 400,000 rows per 256MB (at least 100,000).
-   * Fewer, larger parts make day-long queries cheaper (each part brings its own rollup rows).
+   * Rows one merge sorts at most (default 400,000). DuckDB sorts a merge in memory as far as
+   * `memoryLimit` allows and fails beyond what it can spill, so this follows the memory limit:
+   * 400k spans merge within 256MB (measured); 800k do not.
    */
   mergeMaxRows?: number;
   readerConnections?: number;
@@ -208,24 +207,7 @@ const MERGED_PARQUET_EXTRA: Partial<Record<Signal, string>> = {
   logs: ', PARQUET_VERSION V2, COMPRESSION_LEVEL 9',
 };
 
-const MERGE_ROWS_PER_256MB = 400_000;
-const DEFAULT_MEMORY_LIMIT = '512MB';
-
-/** Bytes of a DuckDB size setting (`512MB`, `2GiB`, …); NaN if it does not read as one. */
-export function sizeBytes(size: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(size.trim());
-  if (!match) return Number.NaN;
-  const unit = match[2]!.toLowerCase();
-  const power = { k: 1, m: 2, g: 3, t: 4 }[unit[0] as 'k' | 'm' | 'g' | 't'];
-  return Number(match[1]) * (unit.endsWith('ib') ? 1024 : 1000) ** power;
-}
-
-/** Rows one merge may sort under a DuckDB memory limit (see `mergeMaxRows`). */
-export function defaultMergeMaxRows(memoryLimit: string): number {
-  const bytes = sizeBytes(memoryLimit);
-  if (!Number.isFinite(bytes)) return MERGE_ROWS_PER_256MB;
-  return Math.max(100_000, Math.floor((bytes / 256_000_000) * MERGE_ROWS_PER_256MB));
-}
+const DEFAULT_MERGE_MAX_ROWS = 400_000;
 
 /** The leading parts (in the given order) whose rows add up to at most `maxRows`. */
 export function mergeSources(
@@ -362,7 +344,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const options = { ...givenOptions, dataDir: path.resolve(givenOptions.dataDir) };
     await fs.mkdir(options.dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(path.join(options.dataDir, 'telemetry.duckdb'), {
-      memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      memory_limit: options.memoryLimit ?? '512MB',
       // Hot rows live for one seal interval and are then deleted: checkpointing them into the
       // database file (compressing them) on the way is wasted work. Sealing checkpoints after its
       // DELETE, when fully deleted row groups are simply dropped.
@@ -823,9 +805,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   /** Merge a day's small parts into one sorted part once enough of them pile up. */
   private async compact(report: MaintenanceReport): Promise<void> {
     const minParts = this.options.compactMinParts ?? 8;
-    const maxRows =
-      this.options.mergeMaxRows ??
-      defaultMergeMaxRows(this.options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    const maxRows = this.options.mergeMaxRows ?? DEFAULT_MERGE_MAX_ROWS;
     // Candidates: parts small in bytes and in rows (a part already holding more than half of a
     // merge's rows gains little from another merge); a merge takes them in path order while its
     // rows stay within mergeMaxRows.
