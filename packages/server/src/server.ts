@@ -311,7 +311,7 @@ function startMaintenance(
   let sealedUpTo = 0;
   const run = () => {
     lastRunAt = Date.now();
-    committedAtLastRun = committer.stats.committedItems;
+    committedAtLastRun = committer.stats.committedRows;
     const startedAt = committedAtLastRun;
     running ??= store
       .maintain({
@@ -340,7 +340,7 @@ function startMaintenance(
       .then((held) => {
         const due = Date.now() - lastRunAt >= config.storage.sealIntervalSeconds * 1000;
         const full =
-          committer.stats.committedItems - committedAtLastRun >= config.storage.sealMaxRows;
+          committer.stats.committedRows - committedAtLastRun >= config.storage.sealMaxRows;
         if (held && (due || full)) run();
       })
       .catch((error: unknown) => {
@@ -352,8 +352,8 @@ function startMaintenance(
   }, 250);
   timer.unref();
   return {
-    /** Items committed since the last run that sealed started (not yet sealed). */
-    unsealedItems: () => committer.stats.committedItems - sealedUpTo,
+    /** Rows (weighed, see `committedRows`) committed since the last run that sealed started. */
+    unsealedItems: () => committer.stats.committedRows - sealedUpTo,
     stop: () => {
       clearInterval(timer);
     },

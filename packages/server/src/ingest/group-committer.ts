@@ -21,6 +21,12 @@ export interface GroupCommitterOptions {
 export interface GroupCommitterStats {
   commits: number;
   committedItems: number;
+  /**
+   * Committed rows weighed by what they hold in the store's hot tables: a span, log record or
+   * OTLP point counts 1, a narrow Prometheus row (sample, series, exemplar, metadata — tens of
+   * bytes against a span's ~1.4 KiB) 1/16. Sealing is triggered and bounded by this.
+   */
+  committedRows: number;
   refusedRequests: number;
   failedCommits: number;
   pendingItems: number;
@@ -34,6 +40,23 @@ interface Waiting {
   items: number;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+/** Weight of a Prometheus row against a span or log record (see `committedRows`). */
+const PROM_ROW_WEIGHT = 1 / 16;
+
+/** Hot-table weight of a batch (see `GroupCommitterStats.committedRows`). */
+export function rowWeight(batch: TenantBatch): number {
+  return (
+    (batch.spans?.length ?? 0) +
+    (batch.logs?.length ?? 0) +
+    (batch.metricPoints?.length ?? 0) +
+    PROM_ROW_WEIGHT *
+      ((batch.promSamples?.length ?? 0) +
+        (batch.promExemplars?.length ?? 0) +
+        (batch.promSeries?.length ?? 0) +
+        (batch.promMetadata?.length ?? 0))
+  );
 }
 
 export function itemCount(batch: TenantBatch): number {
@@ -66,6 +89,7 @@ export class GroupCommitter {
   readonly stats: GroupCommitterStats = {
     commits: 0,
     committedItems: 0,
+    committedRows: 0,
     refusedRequests: 0,
     failedCommits: 0,
     pendingItems: 0,
@@ -194,6 +218,7 @@ export class GroupCommitter {
       await this.store.write(group.map((w) => w.batch));
       this.stats.commits++;
       this.stats.committedItems += this.committingItems;
+      for (const waiting of group) this.stats.committedRows += rowWeight(waiting.batch);
       ok = true;
       for (const waiting of group) waiting.resolve();
     } catch (error) {
