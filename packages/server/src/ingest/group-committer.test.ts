@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { TelemetryStore, TenantBatch } from '../store/telemetry-store.js';
 import { spanBatchFromRows } from '../telemetry/batch-from-rows.js';
 import { DEFAULT_TENANT } from '../tenant.js';
-import { GroupCommitter } from './group-committer.js';
+import { GroupCommitter, rowWeight } from './group-committer.js';
 
 /** A store whose writes complete when the test says so, recording what each write held. */
 class ManualStore {
@@ -186,5 +186,40 @@ describe('GroupCommitter', () => {
     await Promise.all([accepted, draining]);
     const refused = await committer.submit(batch(1)).catch((e: unknown) => e);
     expect((refused as AppError).status).toBe(503);
+  });
+});
+
+describe('rowWeight', () => {
+  it('counts a span 1 and a Prometheus sample 1/16 of one', () => {
+    const samples = {
+      length: 32,
+      seriesId: new BigInt64Array(32),
+      timeMs: new BigInt64Array(32),
+      value: new Float64Array(32),
+    };
+    expect(rowWeight(batch(3))).toBe(3);
+    expect(rowWeight({ tenant: DEFAULT_TENANT, promSamples: samples })).toBe(2);
+    expect(rowWeight({ ...batch(3), promSamples: samples })).toBe(5);
+  });
+
+  it('adds the weight of what a group commit wrote to committedRows', async () => {
+    const store = new ManualStore();
+    const committer = new GroupCommitter(store.asStore(), {
+      maxDelayMs: 0,
+      maxItems: 1000,
+      maxPendingItems: 10_000,
+    });
+    const samples = {
+      length: 160,
+      seriesId: new BigInt64Array(160),
+      timeMs: new BigInt64Array(160),
+      value: new Float64Array(160),
+    };
+    const done = committer.submit({ ...batch(4), promSamples: samples });
+    await tick();
+    store.complete();
+    await done;
+    expect(committer.stats.committedItems).toBe(164);
+    expect(committer.stats.committedRows).toBe(14);
   });
 });
