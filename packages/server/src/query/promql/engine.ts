@@ -4,6 +4,7 @@
  * evaluated over all steps of the grid at once.
  */
 import type { AggregateExpr, AtModifier, Call, Expr, SubqueryExpr, VectorSelector } from './ast.js';
+import { lowerBound } from '../../store/prom-read/group-samples.js';
 import { aggregate } from './aggregate.js';
 import { scalarBinop, vectorBinop, vectorScalarBinop } from './binary.js';
 import {
@@ -60,18 +61,6 @@ function staleMask(values: Float64Array): Uint8Array {
     if (words[2 * i + 1] === 0x7ff00000 && words[2 * i] === 0x00000002) mask[i] = 1;
   }
   return mask;
-}
-
-/** Index of the first timestamp >= t (binary search). */
-function lowerBound(ts: Float64Array, t: number, from = 0): number {
-  let lo = from;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Index of the first timestamp > t. */

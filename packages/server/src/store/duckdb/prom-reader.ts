@@ -15,6 +15,7 @@ import type { NumericColumnType, NumericColumns, Row } from '../telemetry-store.
 import {
   dedupeTimestamps,
   groupSamples,
+  lowerBound,
   sortByTime,
   type SampleArrays,
 } from '../prom-read/group-samples.js';
@@ -139,18 +140,6 @@ async function readSources(
       new Float64Array(part.words.buffer, 0, part.n),
     );
   });
-}
-
-/** Index of the first timestamp >= t. */
-function lowerBound(ts: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -184,3 +184,15 @@ export function dedupeTimestamps({ timestamps, values }: SampleArrays): SampleAr
   if (out === timestamps.length) return { timestamps, values };
   return { timestamps: timestamps.subarray(0, out), values: values.subarray(0, out) };
 }
+
+/** Index of the first timestamp >= t (binary search). */
+export function lowerBound(ts: Float64Array, t: number, from = 0): number {
+  let lo = from;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
