@@ -23,6 +23,7 @@ import type {
 } from '../packages/server/src/store/telemetry-store.js';
 import { parseTenantId } from '../packages/server/src/tenant.js';
 import { RARE_TOKEN } from './query/dataset.js';
+import { timeRuns } from './query/timing.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,19 +58,7 @@ let k = 0;
 
 async function time(name: string, run: () => Promise<unknown>): Promise<void> {
   if (args.only && !name.includes(args.only)) return;
-  await run();
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    await run();
-    const used = process.cpuUsage(c);
-    times.push(performance.now() - t);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
+  const { times, cpu } = await timeRuns(run, RUNS);
   console.log(
     `${name.padEnd(50)} p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms  cpu ${cpu[Math.floor(cpu.length / 2)]!.toFixed(1)} ms`,
   );

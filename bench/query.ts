@@ -39,6 +39,7 @@ import { sql } from '../packages/server/src/store/sql.js';
 import type { TelemetryStore, TimeRange } from '../packages/server/src/store/telemetry-store.js';
 import { parseTenantId } from '../packages/server/src/tenant.js';
 import { DAY_NS, NOW_NS, RARE_TOKEN, logBatch, spanBatch } from './query/dataset.js';
+import { timeRuns } from './query/timing.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -211,19 +212,7 @@ async function benchBackend(backend: string) {
   // it varies far less than the wall time, so runs under different load compare on it.
   const results: Record<string, { p50Ms: number; p95Ms: number; cpuP50Ms: number }> = {};
   for (const [name, run] of queries) {
-    await run(); // warm-up
-    const times: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      const c = process.cpuUsage();
-      await run();
-      const used = process.cpuUsage(c);
-      times.push(performance.now() - t);
-      cpu.push((used.user + used.system) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    cpu.sort((a, b) => a - b);
+    const { times, cpu } = await timeRuns(run, RUNS); // after one warm-up run
     results[name] = {
       p50Ms: +percentile(times, 0.5).toFixed(1),
       p95Ms: +percentile(times, 0.95).toFixed(1),
