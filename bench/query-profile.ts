@@ -138,6 +138,9 @@ if (args.explain) {
   if ('service map'.includes(only) || only === '') {
     await getServiceMap(explaining('service map'), tenant, hour);
   }
+  if ('RED'.includes(only) || only === '') {
+    await listServices(explaining('RED'), tenant, day);
+  }
   if ('trace by id'.includes(only) || only === '') {
     await getTrace(explaining('trace by id'), tenant, ids[0]!);
   }

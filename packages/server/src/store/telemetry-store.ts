@@ -162,6 +162,11 @@ export interface MaintainOptions {
   sealAll?: boolean;
   now?: Date;
   onSealed?: () => void;
+  /**
+   * Treat every day as quiet: rewrite overlapping parts now rather than after the quiet period
+   * (DuckDB store, duckdb/reslab.ts). For benchmarks and tests that load a backfill and measure.
+   */
+  settled?: boolean;
 }
 
 export interface TelemetryStore {

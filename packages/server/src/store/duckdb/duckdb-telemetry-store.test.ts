@@ -65,6 +65,28 @@ describe('DuckDbTelemetryStore safety', () => {
     }
   });
 
+  it('caches Parquet footers on every reader connection', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await open();
+    try {
+      const tenant = parseTenantId('default');
+      // Two reader connections: ask both at once.
+      const settings = await Promise.all(
+        [1, 2].map(() =>
+          store.query(
+            tenant,
+            null,
+            () => sql`SELECT current_setting('parquet_metadata_cache') AS cached`,
+          ),
+        ),
+      );
+      expect(settings.map((rows) => rows[0]?.cached)).toEqual([true, true]);
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('interrupts a query that exceeds its time budget', async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
     const store = await open();
@@ -322,6 +344,100 @@ describe('DuckDbTelemetryStore merges', () => {
       );
       expect(Number(row?.n)).toBe(32);
       expect(Number(row?.d)).toBe(32);
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DuckDbTelemetryStore re-slabbing', () => {
+  it('rewrites parts that overlap in time into disjoint ones with the same answers', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await DuckDbTelemetryStore.open({ dataDir: dir, mergeMaxRows: 700 });
+    try {
+      const tenant = parseTenantId('default');
+      const dayStart = BigInt(Math.floor(Date.now() / 86_400_000) - 1) * NS_PER_DAY;
+      const slabNs = 600_000_000_000n;
+      // Five seals of 400 spans and 400 logs each, spread over the same 12 slabs: every slab
+      // then lies in all five parts of each signal.
+      let n = 0;
+      for (let seal = 0; seal < 5; seal++) {
+        const spans = Array.from({ length: 400 }, (_, i) => {
+          const start = dayStart + BigInt(i % 12) * slabNs + BigInt(n + i) * 1_000_000n;
+          return {
+            traceId: (n + i + 1).toString(16).padStart(32, '0'),
+            spanId: (n + i + 1).toString(16).padStart(16, '0'),
+            name: i % 3 === 0 ? 'GET /a' : 'GET /b',
+            kind: 'server' as const,
+            serviceName: i % 2 === 0 ? 'web' : 'api',
+            statusCode: i % 7 === 0 ? ('error' as const) : ('unset' as const),
+            startTimeUnixNano: start,
+            endTimeUnixNano: start + BigInt(1 + ((n + i) % 97)) * 1_000_000n,
+          };
+        });
+        const logs = spans.map((span, i) => ({
+          timeUnixNano: span.startTimeUnixNano,
+          body: `log ${n + i}`,
+          serviceName: span.serviceName,
+          severityNumber: 9 + (i % 3) * 4,
+          traceId: span.traceId,
+        }));
+        n += spans.length;
+        await store.write([
+          { tenant, spans: spanBatchFromRows(spans), logs: logBatchFromRows(logs) },
+        ]);
+        const report = await store.maintain({ sealAll: true });
+        expect(report.partsMerged, 'not re-slabbed while the day is busy').toBe(0);
+      }
+      const day = { fromNs: dayStart, toNs: dayStart + NS_PER_DAY };
+      // A range with partial slabs at both ends.
+      const middle = { fromNs: dayStart + 2n * slabNs + 7n, toNs: dayStart + 9n * slabNs + 11n };
+      const answers = async () =>
+        Promise.all(
+          [day, middle].map((range) =>
+            store.query(
+              tenant,
+              range,
+              (s) => sql`SELECT
+                (SELECT count(*) FROM ${s.spans}) AS spans,
+                (SELECT count(*) FROM ${s.logs}) AS logs,
+                (SELECT sum(n) FROM ${s.logMinutes!}) AS log_minutes,
+                (SELECT sum(n) FROM ${s.spanSlabs!}) AS span_slabs,
+                (SELECT sum(duration_ns) FROM ${s.spans} WHERE service_name = 'web') AS web_ns,
+                (SELECT string_agg(body, ',' ORDER BY body) FROM ${s.logs} WHERE severity_number = 13) AS bodies`,
+            ),
+          ),
+        );
+      const before = await answers();
+      expect(Number(before[0]![0]!.spans)).toBe(2000);
+      const layout = async (signal: string) =>
+        store.query(
+          tenant,
+          null,
+          () =>
+            sql`SELECT row_count, min_time, max_time FROM parts WHERE signal = ${signal} AND deleted_at IS NULL ORDER BY min_time`,
+        );
+      expect(await layout('spans')).toHaveLength(5);
+
+      const report = await store.maintain({ settled: true });
+      expect(report.partsMerged).toBe(10);
+      expect(await answers()).toEqual(before);
+      for (const signal of ['spans', 'logs']) {
+        const parts = await layout(signal);
+        // 2,000 rows in 12 slabs of ~167 rows, at most 700 rows a part: 4 slabs per part.
+        expect(parts.length, signal).toBe(3);
+        expect(parts.reduce((sum, p) => sum + Number(p.row_count), 0)).toBe(2000);
+        for (const [i, part] of parts.entries()) {
+          expect(Number(part.row_count)).toBeLessThanOrEqual(700);
+          if (i > 0)
+            expect(BigInt(String(part.min_time))).toBeGreaterThan(
+              BigInt(String(parts[i - 1]!.max_time)),
+            );
+        }
+      }
+      // Disjoint now: nothing more to do.
+      expect((await store.maintain({ settled: true })).partsMerged).toBe(0);
     } finally {
       await store.close();
       await fs.rm(dir, { recursive: true, force: true });

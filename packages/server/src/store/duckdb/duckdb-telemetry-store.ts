@@ -83,6 +83,15 @@ import {
   type SpanSlabRow,
 } from './span-slabs.js';
 import {
+  RESLAB_MIN_DEPTH,
+  RESLAB_QUIET_MS,
+  depthQuery,
+  isReslabSignal,
+  slabRanges,
+  slabRowsQuery,
+  type ReslabSignal,
+} from './reslab.js';
+import {
   BLOCK_INDEX_DDL,
   BLOCK_ROWS,
   BlockIndex,
@@ -233,11 +242,28 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
+const MIN_BIGINT = -(2n ** 63n);
+const MAX_BIGINT = 2n ** 63n - 1n;
+const pathsOf = (parts: readonly Row[]) => parts.map((p) => p.path as string);
+
+/** Whether a catalogued part may hold rows in [from, to) (parts without bounds may). */
+function overlaps(part: Row, bounds: { from: bigint; to: bigint }): boolean {
+  if (part.min_time === null || part.max_time === null) return true;
+  return (
+    BigInt(part.max_time as bigint | number) >= bounds.from &&
+    BigInt(part.min_time as bigint | number) < bounds.to
+  );
+}
+
 /** Catalog columns of the per-part indexes and rollups (added to older catalogs at start). */
 const PART_INDEX_COLUMNS: readonly (readonly [name: string, type: string])[] = [
   ['blocks', 'INTEGER'],
   ['log_minutes', 'BOOLEAN'],
   ['span_slabs', 'BOOLEAN'],
+  // The part's first and last time (its signal's time column), so that a query over a range
+  // opens only the parts that overlap it.
+  ['min_time', 'BIGINT'],
+  ['max_time', 'BIGINT'],
 ];
 
 /** Memory for decoded block summaries (block-index.ts): a few KiB per block. */
@@ -257,6 +283,9 @@ interface NewPart {
   logMinutes: LogMinuteRow[] | null;
   /** RED counts per slab, service and operation (span parts). */
   spanSlabs: SpanSlabRow[] | null;
+  /** First and last time in the part (null when empty). */
+  minTime: bigint | null;
+  maxTime: bigint | null;
 }
 
 /**
@@ -265,8 +294,10 @@ interface NewPart {
  */
 async function lockDown(connection: DuckDBConnection, dataDir: string): Promise<void> {
   const allowed = `${dataDir.replace(/\/+$/, '')}/`;
-  // Part files never change once written, so their Parquet footers can be cached.
-  await connection.run('SET parquet_metadata_cache = true');
+  // Part files never change once written, so their Parquet footers can be cached: for every
+  // connection (a plain SET applied to this one only, and each query re-read the footers of all
+  // its parts — ~1 ms per file of 40 row groups).
+  await connection.run('SET GLOBAL parquet_metadata_cache = true');
   await connection.run(`SET allowed_directories = [${standardStringLiteral(allowed)}]`);
   await connection.run('SET enable_external_access = false');
   await connection.run('SET autoload_known_extensions = false');
@@ -318,6 +349,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
 
   private readonly promCache: PromReadCache;
   private readonly promIo: PromReaderIo;
+  /** Days whose parts were found to overlap little, by their part list (reslab). */
+  private readonly shallowDays = new Map<string, string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -567,10 +600,16 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const dayFilter = range
       ? sql` AND day BETWEEN ${dayOfNs(range.fromNs)} AND ${dayOfNs(range.toNs - 1n)}`
       : raw('');
-    const parts = await this.rows(
+    const catalogued = await this.rows(
       connection,
-      sql`SELECT signal, path, blocks, log_minutes, span_slabs FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
+      sql`SELECT signal, path, blocks, log_minutes, span_slabs, min_time, max_time FROM parts WHERE tenant = ${tenant} AND deleted_at IS NULL${dayFilter} ORDER BY path`,
     );
+    // Parts whose time bounds lie outside the range hold nothing the query can see.
+    const parts = range
+      ? catalogued.filter((p) =>
+          overlaps(p, timeBoundsOf(p.signal as Signal, range.fromNs, range.toNs)),
+        )
+      : catalogued;
     const sources = {} as ScopedSources;
     for (const signal of SIGNALS) {
       const mine = parts
@@ -586,15 +625,15 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     sources.logMinutes = this.logMinutesSource(
       tenant,
       range,
-      logParts.filter((p) => p.log_minutes === true).map((p) => p.path as string),
-      logParts.filter((p) => p.log_minutes !== true).map((p) => p.path as string),
+      logParts.filter((p) => p.log_minutes === true),
+      logParts.filter((p) => p.log_minutes !== true),
     );
     const spanParts = parts.filter((p) => p.signal === 'spans');
     sources.spanSlabs = this.spanSlabsSource(
       tenant,
       range,
-      spanParts.filter((p) => p.span_slabs === true).map((p) => p.path as string),
-      spanParts.filter((p) => p.span_slabs !== true).map((p) => p.path as string),
+      spanParts.filter((p) => p.span_slabs === true),
+      spanParts.filter((p) => p.span_slabs !== true),
     );
     return sources;
   }
@@ -603,37 +642,38 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private spanSlabsSource(
     tenant: TenantId,
     range: TimeRange | null,
-    rollupParts: readonly string[],
-    otherParts: readonly string[],
+    rollupParts: readonly Row[],
+    otherParts: readonly Row[],
   ): SqlFragment {
     const columns = sql`start_time_unix_nano, service_name, name, kind, status_code, duration_ns`;
     const rows = this.rollupRowReaders('spans', tenant, columns, rollupParts, otherParts);
-    return spanSlabsSource(range, rollupParts, rows.uncovered, rows.covered);
+    return spanSlabsSource(range, pathsOf(rollupParts), rows.uncovered, rows.covered);
   }
 
   /** Exact log counts per minute, service and severity (log-minutes.ts). */
   private logMinutesSource(
     tenant: TenantId,
     range: TimeRange | null,
-    rollupParts: readonly string[],
-    otherParts: readonly string[],
+    rollupParts: readonly Row[],
+    otherParts: readonly Row[],
   ): SqlFragment {
     const columns = sql`time_unix_nano, service_name, severity_number`;
     const rows = this.rollupRowReaders('logs', tenant, columns, rollupParts, otherParts);
-    return logMinutesSource(range, rollupParts, rows.uncovered, rows.covered);
+    return logMinutesSource(range, pathsOf(rollupParts), rows.uncovered, rows.covered);
   }
 
   /**
    * The raw rows a rollup source counts itself, between two times: `uncovered` — hot rows and
    * parts without rollups; `covered` — parts with rollups (for the partial minutes or slabs at
-   * the edges of a range), null when there are none.
+   * the edges of a range), null when there are none. Each reads only the parts (catalog rows)
+   * whose time bounds overlap its times.
    */
   private rollupRowReaders(
     signal: 'spans' | 'logs',
     tenant: TenantId,
     columns: SqlFragment,
-    rollupParts: readonly string[],
-    otherParts: readonly string[],
+    rollupParts: readonly Row[],
+    otherParts: readonly Row[],
   ) {
     const time = ident(TIME_COLUMN[signal]);
     const where = (from: bigint | null, to: bigint | null) => {
@@ -642,21 +682,25 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       if (to !== null) conditions.push(sql`${time} < ${to}`);
       return join(conditions, ' AND ');
     };
-    const files = (paths: readonly string[]) => paths.map((p) => this.files.absolute(p));
+    const files = (parts: readonly Row[], from: bigint | null, to: bigint | null) => {
+      const bounds = { from: from ?? MIN_BIGINT, to: to ?? MAX_BIGINT };
+      return pathsOf(parts.filter((p) => overlaps(p, bounds))).map((p) => this.files.absolute(p));
+    };
     return {
       uncovered: (from: bigint | null, to: bigint | null) => {
         const selects = [sql`SELECT ${columns} FROM ${hotTable(signal)} WHERE ${where(from, to)}`];
-        if (otherParts.length > 0) {
-          selects.push(
-            sql`SELECT ${columns} FROM read_parquet(${files(otherParts)}) WHERE ${where(from, to)}`,
-          );
+        const other = files(otherParts, from, to);
+        if (other.length > 0) {
+          selects.push(sql`SELECT ${columns} FROM read_parquet(${other}) WHERE ${where(from, to)}`);
         }
         return join(selects, ' UNION ALL ');
       },
-      covered: (from: bigint | null, to: bigint | null) =>
-        rollupParts.length === 0
+      covered: (from: bigint | null, to: bigint | null) => {
+        const covered = files(rollupParts, from, to);
+        return covered.length === 0
           ? null
-          : sql`SELECT ${columns} FROM read_parquet(${files(rollupParts)}) WHERE ${where(from, to)}`,
+          : sql`SELECT ${columns} FROM read_parquet(${covered}) WHERE ${where(from, to)}`;
+      },
     };
   }
 
@@ -734,6 +778,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       await this.seal(report);
       options.onSealed?.();
       await this.compact(report);
+      await this.reslab(report, options.now ?? new Date(), options.settled === true);
       await this.applyRetention(report, options.now ?? new Date());
       await this.removeDeletedParts(options.now ?? new Date());
       return report;
@@ -761,25 +806,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           signal,
         );
         const rows = SEAL_DISTINCT[signal] ? await this.parquetRows(file) : Number(group.n);
-        const blockIndex = await this.blockIndex.build(
-          this.maintenance,
-          this.files.absolute(file),
-          signal,
-          rows,
-        );
-        const logMinutes = await this.buildLogMinutes(signal, file);
-        const spanSlabs = await this.buildSpanSlabs(signal, file);
-        written.push({
-          signal,
-          tenant,
-          day,
-          path: file,
-          rows,
-          bytes,
-          blockIndex,
-          logMinutes,
-          spanSlabs,
-        });
+        written.push(await this.describePart({ signal, tenant, day, path: file, rows, bytes }));
       }
     }
     if (written.length === 0) return;
@@ -830,28 +857,11 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         true,
       );
       const rows = SEAL_DISTINCT[signal] ? await this.parquetRows(file) : sources.rows;
-      const blockIndex = await this.blockIndex.build(
-        this.maintenance,
-        this.files.absolute(file),
-        signal,
-        rows,
-      );
-      const logMinutes = await this.buildLogMinutes(signal, file);
-      const spanSlabs = await this.buildSpanSlabs(signal, file);
+      const part = await this.describePart({ signal, tenant, day, path: file, rows, bytes });
       await this.writeLock.run(async () => {
         await this.writer.run('BEGIN TRANSACTION');
         try {
-          await this.catalogPart({
-            signal,
-            tenant,
-            day,
-            path: file,
-            rows,
-            bytes,
-            blockIndex,
-            logMinutes,
-            spanSlabs,
-          });
+          await this.catalogPart(part);
           await this.exec(
             this.writer,
             sql`UPDATE parts SET deleted_at = current_timestamp WHERE path IN (SELECT unnest(${sources.paths}))`,
@@ -867,6 +877,128 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       });
       report.partsMerged += sources.paths.length;
     }
+  }
+
+  /**
+   * Rewrite the span and log parts of days whose slabs lie in many parts at once into parts of
+   * disjoint slab ranges (reslab.ts), once the day has been quiet for RESLAB_QUIET_MS (at once
+   * with `settled`). Every source row lands in exactly one new part; the new parts replace the
+   * old ones in one transaction.
+   */
+  private async reslab(report: MaintenanceReport, now: Date, settled: boolean): Promise<void> {
+    const maxRows = this.options.mergeMaxRows ?? DEFAULT_MERGE_MAX_ROWS;
+    const cutoff = new Date(now.getTime() - (settled ? 0 : RESLAB_QUIET_MS)).toISOString();
+    const days = await this.rows(
+      this.maintenance,
+      sql`SELECT signal, tenant, day, list(path ORDER BY path) AS paths, sum(row_count) AS rows,
+          max(created_at) AS newest FROM parts
+        WHERE deleted_at IS NULL AND signal IN ('spans', 'logs')
+          AND ((signal = 'spans' AND span_slabs) OR (signal = 'logs' AND log_minutes))
+        GROUP BY signal, tenant, day
+        HAVING count(*) >= ${RESLAB_MIN_DEPTH} AND max(created_at) <= CAST(${cutoff} AS TIMESTAMPTZ)`,
+    );
+    for (const group of days) {
+      const signal = group.signal as Signal;
+      if (!isReslabSignal(signal)) continue;
+      const paths = group.paths as string[];
+      // A day found shallow stays so until its parts change.
+      const key = `${signal}/${String(group.tenant)}/${String(group.day)}`;
+      const signature = paths.join('\n');
+      if (this.shallowDays.get(key) === signature) continue;
+      const [depth] = await this.rows(this.maintenance, depthQuery(signal, paths));
+      const cells = Number(depth?.cells ?? 0);
+      const slabs = Number(depth?.slabs ?? 0);
+      if (slabs === 0 || cells < RESLAB_MIN_DEPTH * slabs) {
+        this.shallowDays.set(key, signature);
+        continue;
+      }
+      await this.reslabDay(signal, group.tenant as TenantId, Number(group.day), paths, maxRows);
+      report.partsMerged += paths.length;
+    }
+  }
+
+  private async reslabDay(
+    signal: ReslabSignal,
+    tenant: TenantId,
+    day: number,
+    paths: readonly string[],
+    maxRows: number,
+  ): Promise<void> {
+    const perDay = TIME_UNITS_PER_DAY[signal];
+    const slabRows = await this.rows(this.maintenance, slabRowsQuery(signal, paths));
+    const ranges = slabRanges(
+      slabRows.map((r) => ({ slab: BigInt(r.slab as bigint | number), rows: Number(r.n) })),
+      maxRows,
+      BigInt(day) * perDay,
+      BigInt(day + 1) * perDay,
+    );
+    const [counted] = await this.rows(
+      this.maintenance,
+      sql`SELECT sum(row_count) AS n FROM parts WHERE path IN (SELECT unnest(${[...paths]}))`,
+    );
+    const sourceRows = Number(counted?.n);
+    const sources = paths.map((p) => this.files.absolute(p));
+    const time = ident(TIME_COLUMN[signal]);
+    const files: string[] = [];
+    const written: NewPart[] = [];
+    try {
+      for (const range of ranges) {
+        const file = this.files.newPartPath(signal, tenant, day);
+        files.push(file);
+        const bytes = await this.writeParquet(
+          file,
+          sql`SELECT tenant, ${columnList(signal)} FROM read_parquet(${sources}, union_by_name = true)
+            WHERE ${time} >= ${range.fromNs} AND ${time} < ${range.toNs}`,
+          signal,
+          true,
+        );
+        const rows = await this.parquetRows(file);
+        written.push(
+          await this.describePart({
+            signal,
+            tenant,
+            day,
+            path: file,
+            rows,
+            bytes,
+          }),
+        );
+      }
+      const rewritten = written.reduce((n, p) => n + p.rows, 0);
+      if (rewritten !== sourceRows) {
+        throw new Error(
+          `re-slab of ${signal} ${formatDay(day)} wrote ${rewritten} of ${sourceRows} rows`,
+        );
+      }
+      await this.writeLock.run(async () => {
+        await this.writer.run('BEGIN TRANSACTION');
+        try {
+          for (const part of written) await this.catalogPart(part);
+          await this.exec(
+            this.writer,
+            sql`UPDATE parts SET deleted_at = current_timestamp WHERE path IN (SELECT unnest(${[...paths]}))`,
+          );
+          await this.writer.run('COMMIT');
+        } catch (error) {
+          await this.writer.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      await this.files.remove(files);
+      throw error;
+    }
+    this.options.logger?.info(
+      {
+        signal,
+        tenant,
+        day: formatDay(day),
+        from: paths.length,
+        to: written.length,
+        rows: sourceRows,
+      },
+      're-slabbed day',
+    );
   }
 
   private async applyRetention(report: MaintenanceReport, now: Date): Promise<void> {
@@ -953,7 +1085,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private async catalogPart(part: NewPart): Promise<void> {
     await this.exec(
       this.writer,
-      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks, log_minutes, span_slabs) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null}, ${part.logMinutes !== null}, ${part.spanSlabs !== null})`,
+      sql`INSERT INTO parts (path, signal, tenant, day, row_count, bytes, blocks, log_minutes, span_slabs, min_time, max_time) VALUES (${part.path}, ${part.signal}, ${part.tenant}, ${part.day}, ${part.rows}, ${part.bytes}, ${part.blockIndex?.blocks ?? null}, ${part.logMinutes !== null}, ${part.spanSlabs !== null}, ${part.minTime}, ${part.maxTime})`,
     );
     if (part.blockIndex) await this.blockIndex.record(this.writer, part.path, part.blockIndex);
     if (part.logMinutes) await recordLogMinutes(this.writer, part.path, part.logMinutes);
@@ -973,6 +1105,29 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       this.writer,
       sql`DELETE FROM span_slabs WHERE path IN (SELECT unnest(${[...paths]}))`,
     );
+  }
+
+  /** A just-written part file with its block index, rollups and time bounds. */
+  private async describePart(
+    part: Pick<NewPart, 'signal' | 'tenant' | 'day' | 'path' | 'rows' | 'bytes'>,
+  ): Promise<NewPart> {
+    const { signal, path: file } = part;
+    const absolute = this.files.absolute(file);
+    const time = ident(TIME_COLUMN[signal]);
+    const [bounds] = await this.rows(
+      this.maintenance,
+      sql`SELECT min(${time}) AS lo, max(${time}) AS hi FROM read_parquet(${absolute})`,
+    );
+    const asBigInt = (v: unknown) =>
+      typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : null;
+    return {
+      ...part,
+      blockIndex: await this.blockIndex.build(this.maintenance, absolute, signal, part.rows),
+      logMinutes: await this.buildLogMinutes(signal, file),
+      spanSlabs: await this.buildSpanSlabs(signal, file),
+      minTime: asBigInt(bounds?.lo),
+      maxTime: asBigInt(bounds?.hi),
+    };
   }
 
   private async buildSpanSlabs(signal: Signal, file: string): Promise<SpanSlabRow[] | null> {
