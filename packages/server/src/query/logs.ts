@@ -86,6 +86,8 @@ const MAX_PAGE_TIMES = 2000;
  * column and the body is cheap next to whole rows). Then the rows themselves, in the range from
  * the oldest of those times, at exactly those times (and the cursor's own): only now are whole
  * rows read and the tiebreak hash computed, for the page's rows and their time-mates only.
+ * When the first windows show the matches too sparse to fill the page, the rows are read in one
+ * pass over the range instead (`newestLogTimes`).
  */
 export async function searchLogs(
   store: TelemetryStore,
@@ -112,7 +114,7 @@ export async function searchLogs(
   const hints = { logBodyContains: requiredLogBodyText(search.query) };
   // Past the cursor's own timestamp, the wanted rows all lie at the `wanted` newest matching
   // timestamps; rows at the cursor's timestamp are all candidates.
-  const found = await newestLogTimes(
+  const { times: found, sparse } = await newestLogTimes(
     store,
     tenant,
     range,
@@ -120,26 +122,39 @@ export async function searchLogs(
     wanted,
     hints,
   );
-  // Newest first: with `wanted` of them, the last is the oldest time the page can reach.
-  const oldest = found.length >= wanted ? found[found.length - 1]! : range.fromNs;
-  const times = cursor ? [...found, cursor.timeUnixNano] : found;
-  if (times.length === 0) return { logs: [], nextCursor: null };
-  const distinct = [...new Set(times)];
-  const atTimes =
-    distinct.length <= MAX_PAGE_TIMES
-      ? sql`time_unix_nano IN (${join(
-          distinct.map((t) => dialect.int64(t)),
-          ', ',
-        )})`
-      : alwaysTrue;
-  const rows = await store.query(
-    tenant,
-    { fromNs: oldest, toNs: range.toNs },
-    (s) => sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
-      WHERE ${atTimes} AND (${where}) AND ${after}
-      ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`,
-    { hints },
-  );
+  let rows: Row[];
+  if (sparse) {
+    // Few matches in the whole range: their rows in one pass (see newestLogTimes).
+    rows = await store.query(
+      tenant,
+      range,
+      (s) => sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
+        WHERE (${where}) AND ${after}
+        ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`,
+      { hints },
+    );
+  } else {
+    // Newest first: with `wanted` of them, the last is the oldest time the page can reach.
+    const oldest = found.length >= wanted ? found[found.length - 1]! : range.fromNs;
+    const times = cursor ? [...found, cursor.timeUnixNano] : found;
+    if (times.length === 0) return { logs: [], nextCursor: null };
+    const distinct = [...new Set(times)];
+    const atTimes =
+      distinct.length <= MAX_PAGE_TIMES
+        ? sql`time_unix_nano IN (${join(
+            distinct.map((t) => dialect.int64(t)),
+            ', ',
+          )})`
+        : alwaysTrue;
+    rows = await store.query(
+      tenant,
+      { fromNs: oldest, toNs: range.toNs },
+      (s) => sql`SELECT *, ${tiebreak} AS _tiebreak FROM ${s.logs}
+        WHERE ${atTimes} AND (${where}) AND ${after}
+        ORDER BY time_unix_nano DESC, _tiebreak DESC LIMIT ${wanted}`,
+      { hints },
+    );
+  }
 
   let skipped = 0;
   while (cursor && skipped < skip && rows.length > skipped) {

@@ -73,10 +73,18 @@ export async function newestLogsRange(
   return range;
 }
 
+/** A sparse search decides after this many windows (1/256 + 4/256 of the range: ~2%). */
+const SPARSE_AFTER_WINDOWS = 2;
+
 /**
  * The times of the `limit` newest logs matching `where` in the range (all of them when fewer
  * match), newest first. Windows are searched newest first and the search stops once it has
  * enough, reading only the time column and what `where` needs.
+ *
+ * Or `sparse`: after the first windows, the matches found so far, spread over the whole range at
+ * the same density, would not fill `limit`. The caller then reads the rows in one pass over the
+ * whole range instead — a rare word's blocks are then read once, not once for the times and
+ * again for the rows (a dense word is found in the first windows and never gets here).
  */
 export async function newestLogTimes(
   store: TelemetryStore,
@@ -85,9 +93,10 @@ export async function newestLogTimes(
   where: SqlFragment,
   limit: number,
   hints: QueryHints,
-): Promise<bigint[]> {
+): Promise<{ times: bigint[]; sparse: boolean }> {
   const times: bigint[] = [];
-  for (const window of newestFirstWindows(range, NARROW_WINDOWS)) {
+  const windows = newestFirstWindows(range, NARROW_WINDOWS);
+  for (const [i, window] of windows.entries()) {
     const rows = await store.query(
       tenant,
       window,
@@ -97,6 +106,12 @@ export async function newestLogTimes(
     );
     for (const row of rows) times.push(toBigInt(row.time_unix_nano));
     if (times.length >= limit) break;
+    const covered = range.toNs - window.fromNs;
+    const last = i === windows.length - 1;
+    if (!last && i + 1 >= SPARSE_AFTER_WINDOWS) {
+      const predicted = (BigInt(times.length) * (range.toNs - range.fromNs)) / covered;
+      if (predicted < BigInt(limit)) return { times, sparse: true };
+    }
   }
-  return times;
+  return { times, sparse: false };
 }
