@@ -18,11 +18,33 @@ export function checkedQuantile(q: number): string {
   return String(q);
 }
 
+/** ASCII characters that are not letters: no character's lower case turns into one of these. */
+const CASELESS_RUN = /[\x20-\x40\x5b-\x60\x7b-\x7e]{3,}/g;
+
+/**
+ * The longest run of at least 3 ASCII non-letters (digits, punctuation, space) in `needle`, or
+ * null. Any text that contains `needle` ignoring case contains this run exactly: lower-casing
+ * leaves these characters as they are and produces them from nothing else.
+ */
+export function caselessRun(needle: string): string | null {
+  let longest: string | null = null;
+  for (const [run] of needle.matchAll(CASELESS_RUN)) {
+    if (longest === null || run.length > longest.length) longest = run;
+  }
+  return longest;
+}
+
 export const duckDbDialect: Dialect = {
   name: 'duckdb',
   renderer: duckDbRenderer,
-  containsIgnoreCase: (haystack: SqlFragment, needle: string) =>
-    sql`contains(lower(${haystack}), lower(${needle}))`,
+  // lower() copies every string it sees, which made it most of a text search's cost; a plain
+  // contains() of the needle's caseless run first (SIMD, no copy) leaves it only the few rows
+  // that may match. DuckDB evaluates AND's operands left to right on the rows still selected.
+  containsIgnoreCase: (haystack: SqlFragment, needle: string) => {
+    const exact = sql`contains(lower(${haystack}), lower(${needle}))`;
+    const run = caselessRun(needle);
+    return run === null ? exact : sql`(contains(${haystack}, ${run}) AND ${exact})`;
+  },
   attributeString: (column: SqlFragment, key: string) =>
     sql`json_extract_string(${column}, ${jsonPointer(key)})`,
   quantile: (expr: SqlFragment, q: number) =>
