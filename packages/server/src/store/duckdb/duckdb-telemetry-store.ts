@@ -897,6 +897,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         GROUP BY signal, tenant, day
         HAVING count(*) >= ${RESLAB_MIN_DEPTH} AND max(created_at) <= CAST(${cutoff} AS TIMESTAMPTZ)`,
     );
+    const candidates = new Set(
+      days.map((g) => `${String(g.signal)}/${String(g.tenant)}/${String(g.day)}`),
+    );
+    for (const key of this.shallowDays.keys()) {
+      if (!candidates.has(key)) this.shallowDays.delete(key);
+    }
     for (const group of days) {
       const signal = group.signal as Signal;
       if (!isReslabSignal(signal)) continue;
