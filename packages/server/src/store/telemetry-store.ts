@@ -181,6 +181,8 @@ export interface TelemetryStore {
   /**
    * Run a query built over the tenant's sources, inside one consistent snapshot. With
    * `timeoutMs`, a query still running then is interrupted and fails with `deadline_exceeded`.
+   * `build` may be called more than once (the DuckDB store first learns which sources it reads):
+   * it must only compose SQL.
    */
   query(
     tenant: TenantId,

@@ -87,6 +87,32 @@ describe('DuckDbTelemetryStore safety', () => {
     }
   });
 
+  it('prepares only the sources a query builder reads', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
+    const store = await open();
+    try {
+      const tenant = parseTenantId('default');
+      const [row] = await store.query(
+        tenant,
+        null,
+        (s) => sql`SELECT count(*) AS n FROM ${s.spans}`,
+      );
+      expect(Number(row?.n)).toBe(0);
+      // A builder that reads another source the second time it is called finds it unprepared.
+      let calls = 0;
+      await expect(
+        store.query(tenant, null, (s) =>
+          ++calls === 1
+            ? sql`SELECT count(*) FROM ${s.spans}`
+            : sql`SELECT count(*) FROM ${s.logs}`,
+        ),
+      ).rejects.toThrow(/source logs was not prepared/);
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('interrupts a query that exceeds its time budget', async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pharos-duckdb-'));
     const store = await open();

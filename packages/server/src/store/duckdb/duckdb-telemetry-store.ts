@@ -242,6 +242,34 @@ const DELETE_GRACE_MS = 60_000;
 
 const hotTable = (signal: Signal) => ident(`${signal}_hot`);
 
+/**
+ * The sources a query builder reads, found by running it once over stand-ins (builders only
+ * compose SQL); null when it cannot tell (the builder threw: the real run will throw again).
+ * Only those sources are prepared, so that a spans query does not also search the log blocks'
+ * index for its trace id.
+ */
+function sourcesUsedBy(build: (sources: ScopedSources) => SqlFragment): Set<PropertyKey> | null {
+  const used = new Set<PropertyKey>();
+  const recorder = new Proxy({} as ScopedSources, {
+    get(_, name) {
+      used.add(name);
+      return raw('NULL');
+    },
+  });
+  try {
+    build(recorder);
+  } catch {
+    return null;
+  }
+  return used;
+}
+
+function unprepared(signal: string): () => never {
+  return () => {
+    throw new Error(`source ${signal} was not prepared for this query`);
+  };
+}
+
 const MIN_BIGINT = -(2n ** 63n);
 const MAX_BIGINT = 2n ** 63n - 1n;
 const pathsOf = (parts: readonly Row[]) => parts.map((p) => p.path as string);
@@ -493,7 +521,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     build: (sources: ScopedSources) => SqlFragment,
     options: QueryOptions = {},
   ): Promise<Row[]> {
-    return this.inSnapshot(tenant, range, options, (connection, sources) =>
+    return this.inSnapshot(tenant, range, options, sourcesUsedBy(build), (connection, sources) =>
       this.rows(connection, build(sources)),
     );
   }
@@ -505,10 +533,16 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     types: readonly NumericColumnType[],
     options: QueryOptions = {},
   ): Promise<NumericColumns> {
-    return this.inSnapshot(tenant, range, options, async (connection, sources) => {
-      const { text, params } = render(build(sources), duckDbDialect.renderer);
-      return readNumericColumns(await connection.run(text, ...bind(params)), types);
-    });
+    return this.inSnapshot(
+      tenant,
+      range,
+      options,
+      sourcesUsedBy(build),
+      async (connection, sources) => {
+        const { text, params } = render(build(sources), duckDbDialect.renderer);
+        return readNumericColumns(await connection.run(text, ...bind(params)), types);
+      },
+    );
   }
 
   async promSeriesIndex(
@@ -547,10 +581,11 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     tenant: TenantId,
     range: TimeRange | null,
     options: QueryOptions,
+    used: ReadonlySet<PropertyKey> | null,
     read: (connection: DuckDBConnection, sources: ScopedSources) => Promise<T>,
   ): Promise<T> {
     return this.inTransaction(options, async (connection) =>
-      read(connection, await this.scopedSources(connection, tenant, range, options.hints)),
+      read(connection, await this.scopedSources(connection, tenant, range, options.hints, used)),
     );
   }
 
@@ -596,6 +631,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     tenant: TenantId,
     range: TimeRange | null,
     hints: QueryHints = {},
+    used: ReadonlySet<PropertyKey> | null = null,
   ): Promise<ScopedSources> {
     const dayFilter = range
       ? sql` AND day BETWEEN ${dayOfNs(range.fromNs)} AND ${dayOfNs(range.toNs - 1n)}`
@@ -612,6 +648,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       : catalogued;
     const sources = {} as ScopedSources;
     for (const signal of SIGNALS) {
+      if (used && !used.has(signal)) {
+        Object.defineProperty(sources, signal, { get: unprepared(signal), enumerable: true });
+        continue;
+      }
       const mine = parts
         .filter((p) => p.signal === signal)
         .map((p) => ({
@@ -621,6 +661,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       const blocks = await this.blockIndex.candidates(connection, signal, mine, hints);
       sources[signal] = this.scopedSource(signal, tenant, range, blocks);
     }
+    if (used && !used.has('logMinutes') && !used.has('spanSlabs')) return sources;
     const logParts = parts.filter((p) => p.signal === 'logs');
     sources.logMinutes = this.logMinutesSource(
       tenant,
