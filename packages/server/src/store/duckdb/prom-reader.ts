@@ -16,6 +16,7 @@ import {
   dedupeTimestamps,
   groupSamples,
   lowerBound,
+  restoreStaleMarkers,
   sortByTime,
   type SampleArrays,
 } from '../prom-read/group-samples.js';
@@ -81,7 +82,19 @@ interface RowSource {
   readonly ids: readonly bigint[];
   readonly fromMs: number;
   readonly toMsExclusive: number;
+  /**
+   * Filter by `series_id IN (ids)` in SQL; otherwise only by the ids' range, and rows of other
+   * series are skipped while grouping (groupSamples). Binding and planning a long IN list costs
+   * more than the few extra rows of a small table (the hot table), so long lists are left out there.
+   */
+  readonly inList: boolean;
 }
+
+/**
+ * Above this many series the hot read filters by id range only (see RowSource.inList): one
+ * metric's ids share their top bits (ADR 4), so the range holds little else.
+ */
+const HOT_IN_LIST_MAX = 32;
 
 /**
  * The (series id, time, value) rows of each source's ids in its time range, in one query (so
@@ -97,7 +110,8 @@ async function readSources(
   if (sources.length === 0) return [];
   const selects = sources.map((source, k) => {
     const [min, max] = idRange(source.ids);
-    return sql`SELECT CAST(${k} AS DOUBLE) AS source, series_id, CAST(time_ms AS DOUBLE) AS t, value FROM ${source.from} WHERE tenant = ${tenant} AND time_ms >= ${int64(source.fromMs)} AND time_ms < ${int64(source.toMsExclusive)} AND series_id BETWEEN ${min} AND ${max} AND series_id IN (${idList(source.ids)})`;
+    const inList = source.inList ? sql` AND series_id IN (${idList(source.ids)})` : raw('');
+    return sql`SELECT CAST(${k} AS DOUBLE) AS source, series_id, CAST(time_ms AS DOUBLE) AS t, value FROM ${source.from} WHERE tenant = ${tenant} AND time_ms >= ${int64(source.fromMs)} AND time_ms < ${int64(source.toMsExclusive)} AND series_id BETWEEN ${min} AND ${max}${inList}`;
   });
   const { length, columns } = await io.numeric(connection, join(selects, ' UNION ALL '), [
     'float64',
@@ -109,6 +123,8 @@ async function readSources(
   const seriesIds = columns[1] as BigInt64Array;
   const times = columns[2] as Float64Array;
   const values = columns[3] as Float64Array;
+  // Exact marker bits from here on: in the answer and in the chunks cached from it.
+  restoreStaleMarkers(values);
   if (sources.length === 1) {
     return [groupSamples(sources[0]!.ids, length, seriesIds, times, values)];
   }
@@ -220,8 +236,15 @@ export async function readPromSamples(
     // refresh) still finds it cached; one reaching further back reads it again.
     fromMs: Math.max(startMs, m.fromBucket * BUCKET_MS),
     toMsExclusive: (m.toBucket + 1) * BUCKET_MS,
+    inList: true,
   }));
-  sources.push({ from: sql`prom_samples_hot`, ids, fromMs: startMs, toMsExclusive: endMs + 1 });
+  sources.push({
+    from: sql`prom_samples_hot`,
+    ids,
+    fromMs: startMs,
+    toMsExclusive: endMs + 1,
+    inList: ids.length <= HOT_IN_LIST_MAX,
+  });
   const read = await readSources(io, connection, tenant, sources);
   const hot = read[misses.length]!;
   const fills: Fill[] = [];
