@@ -3,8 +3,14 @@
  * are read through PromReadCache — per part and 2 h bucket, compressed per-series chunks; per
  * index part, parsed label sets by metric name — and only what the cache lacks is read from
  * Parquet (whole buckets of the asked-for series, cached for the next query). Hot rows are read
- * from DuckDB every time. Everything a call reads comes from one transaction's catalog, and
- * parts are immutable, so results equal reading the store directly.
+ * from DuckDB every time.
+ *
+ * Both reads run as autocommit statements, not in a transaction (two round trips fewer each).
+ * The series index lists its parts and hot rows in one statement (one snapshot). Samples read
+ * the hot rows first and list the parts after: a seal committing in between moves rows that were
+ * read hot into a part that is listed too — the repeated instants are merged as hot rows and
+ * parts always are — and nothing can go missing, since a row leaves the hot table only in the
+ * commit that adds its part. Parts are immutable, so results equal reading the store directly.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TenantId } from '../../tenant.js';
@@ -174,6 +180,16 @@ export async function readPromSamples(
   if (ids.length === 0 || endMs < startMs) {
     return { samples: ids.map(() => undefined), fillCache: () => undefined };
   }
+  // The hot rows first, then the catalog (see the file's comment).
+  const [hot] = await readSources(io, connection, tenant, [
+    {
+      from: sql`prom_samples_hot`,
+      ids,
+      fromMs: startMs,
+      toMsExclusive: endMs + 1,
+      inList: ids.length <= HOT_IN_LIST_MAX,
+    },
+  ]);
   const parts = await io.rows(
     connection,
     sql`SELECT path, day FROM parts WHERE tenant = ${tenant} AND signal = 'prom_samples' AND deleted_at IS NULL AND day BETWEEN ${Math.floor(startMs / DAY_MS)} AND ${Math.floor(endMs / DAY_MS)} ORDER BY path`,
@@ -228,7 +244,7 @@ export async function readPromSamples(
     if (missing.length > 0) misses.push({ path, missing, fromBucket: missFrom, toBucket: missTo });
   }
 
-  // One read: the missing buckets of every part, then the hot rows of the window.
+  // One read: the missing buckets of every part.
   const sources: RowSource[] = misses.map((m) => ({
     from: sql`read_parquet(${[io.absolute(m.path)]})`,
     ids: m.missing.map((i) => ids[i]!),
@@ -238,15 +254,7 @@ export async function readPromSamples(
     toMsExclusive: (m.toBucket + 1) * BUCKET_MS,
     inList: true,
   }));
-  sources.push({
-    from: sql`prom_samples_hot`,
-    ids,
-    fromMs: startMs,
-    toMsExclusive: endMs + 1,
-    inList: ids.length <= HOT_IN_LIST_MAX,
-  });
   const read = await readSources(io, connection, tenant, sources);
-  const hot = read[misses.length]!;
   const fills: Fill[] = [];
   misses.forEach((m, k) => {
     const samples = read[k]!;
@@ -266,7 +274,7 @@ export async function readPromSamples(
     }
   });
   const samples = ids.map((_, i) => {
-    const hotSamples = hot[i];
+    const hotSamples = hot![i];
     const own = segments[i]!;
     if (hotSamples) {
       own.push({ first: Infinity, ts: hotSamples.timestamps, vs: hotSamples.values });
@@ -376,10 +384,6 @@ export async function readPromSeriesIndex(
   const firstDay = Math.floor(startMs / DAY_MS);
   const lastDay = Math.floor(endMs / DAY_MS);
   if (lastDay < firstDay) return [];
-  const parts = await io.rows(
-    connection,
-    sql`SELECT path FROM parts WHERE tenant = ${tenant} AND signal = 'prom_series' AND deleted_at IS NULL AND day BETWEEN ${firstDay} AND ${lastDay} ORDER BY path`,
-  );
   const nameFilter =
     metricNames === null
       ? raw('')
@@ -387,10 +391,15 @@ export async function readPromSeriesIndex(
           metricNames.map((n) => sql`${n}`),
           ', ',
         )})`;
-  const hotRows = await io.rows(
+  // The index parts (rows with a path) and the hot index rows in one statement: one snapshot.
+  const listed = await io.rows(
     connection,
-    sql`SELECT DISTINCT series_id, metric_name, labels FROM prom_series_hot WHERE tenant = ${tenant} AND day_ms >= ${int64(firstDay * DAY_MS)} AND day_ms <= ${int64(lastDay * DAY_MS)}${nameFilter}`,
+    sql`(SELECT path, NULL::BIGINT AS series_id, NULL::VARCHAR AS metric_name, NULL::VARCHAR AS labels FROM parts WHERE tenant = ${tenant} AND signal = 'prom_series' AND deleted_at IS NULL AND day BETWEEN ${firstDay} AND ${lastDay}) UNION ALL (SELECT DISTINCT NULL::VARCHAR AS path, series_id, metric_name, labels FROM prom_series_hot WHERE tenant = ${tenant} AND day_ms >= ${int64(firstDay * DAY_MS)} AND day_ms <= ${int64(lastDay * DAY_MS)}${nameFilter})`,
   );
+  const parts = listed
+    .filter((r) => r.path !== null)
+    .sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : 1));
+  const hotRows = listed.filter((r) => r.path === null);
   // Index parts: read whole for a selector without a metric name, else one name at a time (a
   // cold query parses only the label sets of the metrics it names).
   const indexes: PartSeriesIndex[] = [];
