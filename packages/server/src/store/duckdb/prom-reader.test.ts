@@ -13,6 +13,7 @@ import { parseTenantId, type TenantId } from '../../tenant.js';
 import { formatDay } from '../days.js';
 import type { TelemetryStore } from '../telemetry-store.js';
 import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
+import type { PromReaderIo } from './prom-reader.js';
 
 /**
  * The DuckDB store's own Prometheus read path (prom-reader.ts and its cache) must answer exactly
@@ -233,6 +234,40 @@ describe('DuckDB Prometheus read path', () => {
       Math.ceil(T0 / DAY_MS) * DAY_MS - 1,
     );
     expect(gone).toEqual([]);
+  });
+
+  it('neither loses nor repeats samples when a seal commits between the hot read and the parts list', async () => {
+    const s = await open();
+    await writeFixture(s);
+    const plain = new StoreSeriesSource(withoutReadPath(s), A);
+    const before = exact(await plain.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS));
+    expect(before.length).toBe(2);
+    // readPromSamples reads the hot rows (io.numeric), then lists the parts (io.rows): seal
+    // everything right between the two.
+    const io = (s as unknown as { promIo: PromReaderIo }).promIo;
+    const { numeric, rows } = io;
+    let armed = false;
+    let sealed = 0;
+    io.numeric = (connection, query, types) => {
+      armed = true;
+      return numeric(connection, query, types);
+    };
+    io.rows = async (connection, query) => {
+      if (armed && sealed === 0) {
+        sealed++;
+        await s.maintain({ sealAll: true });
+      }
+      armed = false;
+      return rows(connection, query);
+    };
+    const own = new StoreSeriesSource(s, A);
+    expect(exact(await own.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
+    expect(sealed).toBe(1);
+    io.numeric = numeric;
+    io.rows = rows;
+    // Sealed now: the same samples, from the parts alone.
+    expect(exact(await own.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
+    expect(exact(await plain.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
   });
 
   it('answers the same with a cache too small to keep anything, and with none', async () => {
