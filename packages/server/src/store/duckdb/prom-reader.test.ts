@@ -245,7 +245,8 @@ describe('DuckDB Prometheus read path', () => {
     // readPromSamples reads the hot rows (io.numeric), then lists the parts (io.rows): seal
     // everything right between the two.
     const io = (s as unknown as { promIo: PromReaderIo }).promIo;
-    const { numeric, rows } = io;
+    const numeric = io.numeric.bind(io);
+    const rows = io.rows.bind(io);
     let armed = false;
     let sealed = 0;
     io.numeric = (connection, query, types) => {
