@@ -97,10 +97,17 @@ interface RowSource {
 }
 
 /**
- * Above this many series the hot read filters by id range only (see RowSource.inList): one
- * metric's ids share their top bits (ADR 4), so the range holds little else.
+ * Above this many series the hot read filters by id range only (see RowSource.inList) when all
+ * ids share their top 12 bits, the metric-name bits of ADR 4: the range then holds that metric's
+ * series (and rarely another name's with the same bits), nothing from all over the table.
  */
 const HOT_IN_LIST_MAX = 32;
+
+function hotInList(ids: readonly bigint[]): boolean {
+  if (ids.length <= HOT_IN_LIST_MAX) return true;
+  const [min, max] = idRange(ids);
+  return min >> 52n !== max >> 52n;
+}
 
 /**
  * The (series id, time, value) rows of each source's ids in its time range, in one query (so
@@ -187,7 +194,7 @@ export async function readPromSamples(
       ids,
       fromMs: startMs,
       toMsExclusive: endMs + 1,
-      inList: ids.length <= HOT_IN_LIST_MAX,
+      inList: hotInList(ids),
     },
   ]);
   const parts = await io.rows(
