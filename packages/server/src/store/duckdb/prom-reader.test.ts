@@ -271,6 +271,35 @@ describe('DuckDB Prometheus read path', () => {
     expect(exact(await plain.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
   });
 
+  it('reads many series of one metric from hot rows by id range, skipping other series there', async () => {
+    const s = await open();
+    const end = T0 + 3_600_000;
+    const many = Array.from({ length: 40 }, (_, k) => ({
+      labels: counter(`svc-${k}`),
+      samples: samples(T0, end, (i) => i * (k + 1)),
+    }));
+    await write(s, A, [
+      ...many,
+      { labels: gauge('cart'), samples: samples(T0, end, (i) => i / 3) },
+      { labels: counter('other'), samples: samples(T0, end, (i) => i) },
+    ]);
+    const own = new StoreSeriesSource(s, A);
+    const plain = new StoreSeriesSource(withoutReadPath(s), A);
+    const pinned: LabelMatcher[] = [
+      { name: '__name__', type: '=', value: 'requests_total' },
+      { name: 'service', type: '=~', value: 'svc-.*' },
+    ];
+    const answer = exact(await own.select(pinned, T0, end));
+    expect(answer.length).toBe(40);
+    expect(answer).toEqual(exact(await plain.select(pinned, T0, end)));
+    // Two metrics: their ids differ in the name bits, so the hot read keeps the IN list.
+    for (const matchers of [selectors[2]!, selectors[3]!]) {
+      expect(exact(await own.select(matchers, T0, end))).toEqual(
+        exact(await plain.select(matchers, T0, end)),
+      );
+    }
+  });
+
   it('answers the same with a cache too small to keep anything, and with none', async () => {
     for (const bytes of [1024, 0]) {
       const s = await open(bytes);
