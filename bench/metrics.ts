@@ -7,6 +7,8 @@
  *
  * `--keep` leaves the data directory in place (its path is printed); `--queries-only DIR` skips
  * steps 1-3 and times the queries on a directory kept earlier (same `--series` and `--hours`).
+ * `--only TEXT` times only the queries whose "range query" name contains TEXT (e.g. `24h hist`);
+ * `--cold false` skips the cold runs (e.g. to profile the warm server with `BENCH_NODE_ARGS`).
  *
  * 1. Starts `pharos start` (auth off) on a fresh data directory.
  * 2. Sends `--hours` of data at `--step` seconds for `--series` active series (counters, gauges
@@ -41,6 +43,8 @@ const { values: args } = parseArgs({
     'preencode-mb': { type: 'string', default: '1024' },
     keep: { type: 'boolean', default: false },
     'queries-only': { type: 'string' },
+    only: { type: 'string' },
+    cold: { type: 'string', default: 'true' },
   },
 });
 const SERIES = Number(args.series);
@@ -381,8 +385,12 @@ let cacheSamples = NaN;
 // Cold: each query once, first after a fresh start (nothing of the data in memory but what the
 // OS caches of the files).
 const cold = new Map<string, { ms: number; cpuMs: number }>();
+const selected = (range: { name: string }, name: string): boolean =>
+  args.only === undefined || `${range.name} ${name}`.includes(args.only);
 coldLoop: for (const range of RANGES) {
+  if (args.cold === 'false') break;
   for (const [name, query] of Object.entries(QUERIES)) {
+    if (!selected(range, name)) continue;
     const server = await startServer(dataDir);
     try {
       const cpuBefore = server.cpuSeconds() * 1000;
@@ -406,6 +414,7 @@ const queryServer = await startServer(dataDir);
 outer: for (const range of RANGES) {
   if (engineMissing) break;
   for (const [name, query] of Object.entries(QUERIES)) {
+    if (!selected(range, name)) continue;
     const latencies: number[] = [];
     let seriesCount = 0;
     const warmUp = await runQuery(queryServer, query, range);

@@ -217,7 +217,8 @@ export interface TelemetryStore {
   ): Promise<IndexedSeries[]>;
   /**
    * Optional, with `promSeriesIndex`: the samples of `seriesIds` (by position; undefined for a
-   * series without any) in [startMs, endMs], ascending, one per instant, value bits exact.
+   * series without any) in [startMs, endMs], ascending, one per instant, value bits exact (the
+   * staleness marker as 0x7ff0000000000002, not quieted as SQL results bring it).
    */
   promSamples?(
     tenant: TenantId,

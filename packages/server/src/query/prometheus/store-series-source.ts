@@ -17,6 +17,7 @@ import type { IndexedSeries } from '../../store/prom-read/prom-read-cache.js';
 import {
   dedupeTimestamps,
   groupSamples,
+  restoreStaleMarkers,
   type SampleArrays,
 } from '../../store/prom-read/group-samples.js';
 
@@ -136,6 +137,8 @@ export class StoreSeriesSource implements SeriesSource {
   ): Promise<SeriesSamples[]> {
     const series = await this.matchingSeries([matchers], startMs, endMs);
     if (series.length === 0) return [];
+    // The store's own read path returns exact value bits; SQL results carry quieted markers.
+    const exactBits = this.store.promSamples !== undefined;
     const loaded = this.store.promSamples
       ? await this.store.promSamples(
           this.tenant,
@@ -151,7 +154,7 @@ export class StoreSeriesSource implements SeriesSource {
     for (let i = 0; i < series.length; i++) {
       const samples = loaded[i];
       if (samples === undefined || samples.timestamps.length === 0) continue;
-      restoreStaleMarkers(samples.values);
+      if (!exactBits) restoreStaleMarkers(samples.values);
       result.push({ labels: series[i]!.labels, ...samples });
     }
     return result.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -341,28 +344,6 @@ export class StoreSeriesSource implements SeriesSource {
       if (seriesLabels) result.push({ seriesLabels, exemplars });
     }
     return result.sort((a, b) => compareLabels(a.seriesLabels, b.seriesLabels));
-  }
-}
-
-const bitsScratch = new Float64Array(1);
-const bitsWords = new Uint32Array(bitsScratch.buffer);
-
-/**
- * Prometheus' staleness marker is the signalling NaN 0x7ff0000000000002. On its way through
- * DuckDB and JS numbers it comes back quieted (0x7ff8000000000002); write the exact bits back
- * (through an integer view: a NaN stored as a number could be quieted again) so that the
- * engine recognises it by its bit pattern, as Prometheus' `value.IsStaleNaN` does.
- */
-function restoreStaleMarkers(values: Float64Array): void {
-  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (!Number.isNaN(value)) continue;
-    bitsScratch[0] = value;
-    if (bitsWords[0] === 2 && (bitsWords[1]! & 0x7ff7ffff) === 0x7ff00000) {
-      words[2 * i] = 2;
-      words[2 * i + 1] = 0x7ff00000;
-    }
   }
 }
 

@@ -11,6 +11,7 @@ import {
   DATE_FUNCTIONS,
   MATH_FUNCTIONS,
   bucketQuantile,
+  bucketQuantileSorted,
   parseGoFloat,
   roundTo,
 } from './instant-functions.js';
@@ -53,14 +54,27 @@ export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
 const TOO_MANY_SAMPLES =
   'query processing would load too many samples into memory in query execution';
 
-/** Is this the Prometheus staleness marker (float64 bits 0x7ff0000000000002)? Read from the bits. */
-function staleMask(values: Float64Array): Uint8Array {
+/**
+ * One pass over a series' values: where the Prometheus staleness markers (float64 bits
+ * 0x7ff0000000000002, read from the bits) are — undefined when there are none, the usual case,
+ * so no mask is allocated — and whether no value is below the one before it.
+ */
+function scanValues(values: Float64Array): {
+  stale: Uint8Array | undefined;
+  nonDecreasing: boolean;
+} {
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-  const mask = new Uint8Array(values.length);
+  let stale: Uint8Array | undefined;
+  let decreases = 0;
   for (let i = 0; i < values.length; i++) {
-    if (words[2 * i + 1] === 0x7ff00000 && words[2 * i] === 0x00000002) mask[i] = 1;
+    if (words[2 * i + 1] === 0x7ff00000 && words[2 * i] === 0x00000002) {
+      stale ??= new Uint8Array(values.length);
+      stale[i] = 1;
+    }
+    if (i > 0 && values[i]! < values[i - 1]!) decreases++;
   }
-  return mask;
+  // With markers, a range selector drops them and compares other neighbours: unknown.
+  return { stale, nonDecreasing: stale === undefined && decreases === 0 };
 }
 
 /** Index of the first timestamp > t. */
@@ -84,7 +98,10 @@ interface LoadedSeries {
   readonly labels: Labels;
   readonly ts: Float64Array;
   readonly vs: Float64Array;
-  readonly stale: Uint8Array;
+  /** 1 at staleness markers; undefined when the series has none. */
+  readonly stale: Uint8Array | undefined;
+  /** No value below the one before it (and no markers). */
+  readonly nonDecreasing: boolean;
 }
 
 class Evaluation {
@@ -183,7 +200,7 @@ class Evaluation {
     const ts = s.timestamps.subarray(lo, hi);
     const vs = s.values.subarray(lo, hi);
     this.countSamples(ts.length);
-    return { labels: s.labels, ts, vs, stale: staleMask(vs) };
+    return { labels: s.labels, ts, vs, ...scanValues(vs) };
   }
 
   countSamples(n: number): void {
@@ -264,7 +281,7 @@ class Evaluation {
         if (at !== undefined) j = upperBound(s.ts, ref);
         else while (j < s.ts.length && s.ts[j]! <= ref) j++;
         const k = j - 1;
-        if (k < 0 || s.ts[k]! < ref - this.lookbackMs || s.stale[k]) continue;
+        if (k < 0 || s.ts[k]! < ref - this.lookbackMs || s.stale?.[k]) continue;
         present[i] = 1;
         values[i] = timestamps ? s.ts[k]! / 1000 : s.vs[k]!;
         any = true;
@@ -284,13 +301,14 @@ class Evaluation {
     for (const s of this.loaded.get(node) ?? []) {
       let ts = s.ts;
       let vs = s.vs;
-      if (s.stale.includes(1)) {
+      const stale = s.stale;
+      if (stale !== undefined) {
         const keep: number[] = [];
-        for (let i = 0; i < s.ts.length; i++) if (!s.stale[i]) keep.push(i);
+        for (let i = 0; i < s.ts.length; i++) if (!stale[i]) keep.push(i);
         ts = Float64Array.from(keep, (i) => s.ts[i]!);
         vs = Float64Array.from(keep, (i) => s.vs[i]!);
       }
-      series.push({ labels: s.labels, ts, vs });
+      series.push({ labels: s.labels, ts, vs, nonDecreasing: s.nonDecreasing });
     }
     return { type: 'range', series, rangeMs, offsetMs: node.offsetMs, atMs: this.atMs(node.at) };
   }
@@ -551,6 +569,7 @@ class Evaluation {
           name === 'rate',
           values,
           present,
+          s.nonDecreasing === true,
         );
         this.tick();
         if (any) out.push({ labels: dropMetricName(s.labels), values, present });
@@ -733,14 +752,37 @@ class Evaluation {
       const values = new Float64Array(grid.n);
       const present = new Uint8Array(grid.n);
       let any = false;
-      for (let i = 0; i < grid.n; i++) {
-        const buckets = g.members
-          .filter((m) => m.s.present[i])
-          .map((m) => ({ upperBound: m.le, count: m.s.values[i]! }));
-        if (buckets.length === 0) continue;
-        values[i] = bucketQuantile(q[i]!, buckets);
-        present[i] = 1;
-        any = true;
+      const members = g.members;
+      if (members.some((m) => Number.isNaN(m.le))) {
+        // A NaN bound makes the sort order depend on which buckets are present: sort per step.
+        for (let i = 0; i < grid.n; i++) {
+          const buckets = members
+            .filter((m) => m.s.present[i])
+            .map((m) => ({ upperBound: m.le, count: m.s.values[i]! }));
+          if (buckets.length === 0) continue;
+          values[i] = bucketQuantile(q[i]!, buckets);
+          present[i] = 1;
+          any = true;
+        }
+      } else {
+        // Sorted once (stably, as bucketQuantile sorts); per step only the present buckets are
+        // copied into two scratch arrays.
+        const sorted = [...members].sort((a, b) => a.le - b.le);
+        const bounds = new Float64Array(sorted.length);
+        const counts = new Float64Array(sorted.length);
+        for (let i = 0; i < grid.n; i++) {
+          let n = 0;
+          for (const m of sorted) {
+            if (!m.s.present[i]) continue;
+            bounds[n] = m.le;
+            counts[n] = m.s.values[i]!;
+            n++;
+          }
+          if (n === 0) continue;
+          values[i] = bucketQuantileSorted(q[i]!, bounds, counts, n);
+          present[i] = 1;
+          any = true;
+        }
       }
       if (any) out.push({ labels: g.labels, values, present });
     }

@@ -82,44 +82,66 @@ interface Bucket {
 
 /** Prometheus 2.42 bucketQuantile: classic histogram quantile with linear interpolation. */
 export function bucketQuantile(q: number, input: Bucket[]): number {
+  const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
+  return bucketQuantileSorted(
+    q,
+    Float64Array.from(sorted, (b) => b.upperBound),
+    Float64Array.from(sorted, (b) => b.count),
+    sorted.length,
+  );
+}
+
+/**
+ * bucketQuantile over the first `n` buckets already sorted by upper bound (stably, as
+ * bucketQuantile sorts them). `bounds` and `counts` are scratch: they are overwritten.
+ */
+export function bucketQuantileSorted(
+  q: number,
+  bounds: Float64Array,
+  counts: Float64Array,
+  n: number,
+): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
-  const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
-  if (sorted.length === 0 || sorted[sorted.length - 1]!.upperBound !== Infinity) return NaN;
+  if (n === 0 || bounds[n - 1] !== Infinity) return NaN;
   // Coalesce buckets with the same upper bound.
-  const buckets: Bucket[] = [];
-  for (const b of sorted) {
-    const last = buckets[buckets.length - 1];
-    if (last && last.upperBound === b.upperBound) last.count += b.count;
-    else buckets.push({ ...b });
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (m > 0 && bounds[m - 1] === bounds[i]) counts[m - 1]! += counts[i]!;
+    else {
+      bounds[m] = bounds[i]!;
+      counts[m] = counts[i]!;
+      m++;
+    }
   }
   // Ensure monotonicity.
   let max = -Infinity;
-  for (const b of buckets) {
-    if (b.count > max) max = b.count;
-    else if (b.count < max) b.count = max;
+  for (let i = 0; i < m; i++) {
+    const c = counts[i]!;
+    if (c > max) max = c;
+    else if (c < max) counts[i] = max;
   }
-  if (buckets.length < 2) return NaN;
-  const observations = buckets[buckets.length - 1]!.count;
+  if (m < 2) return NaN;
+  const observations = counts[m - 1]!;
   if (observations === 0) return NaN;
   let rank = q * observations;
-  let b = buckets.length - 1;
-  for (let i = 0; i < buckets.length - 1; i++) {
-    if (buckets[i]!.count >= rank) {
+  let b = m - 1;
+  for (let i = 0; i < m - 1; i++) {
+    if (counts[i]! >= rank) {
       b = i;
       break;
     }
   }
-  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upperBound;
-  if (b === 0 && buckets[0]!.upperBound <= 0) return buckets[0]!.upperBound;
+  if (b === m - 1) return bounds[m - 2]!;
+  if (b === 0 && bounds[0]! <= 0) return bounds[0]!;
   let bucketStart = 0;
-  const bucketEnd = buckets[b]!.upperBound;
-  let count = buckets[b]!.count;
+  const bucketEnd = bounds[b]!;
+  let count = counts[b]!;
   if (b > 0) {
-    bucketStart = buckets[b - 1]!.upperBound;
-    count -= buckets[b - 1]!.count;
-    rank -= buckets[b - 1]!.count;
+    bucketStart = bounds[b - 1]!;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
   }
   return bucketStart + (bucketEnd - bucketStart) * (rank / count);
 }

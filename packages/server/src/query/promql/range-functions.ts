@@ -76,7 +76,8 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
  * `rate`, `increase` or `delta` of one series at every step of a grid without `@`: the same
  * arithmetic as `extrapolatedRate`, in one pass that slides the window over the samples
  * (O(samples + steps)) without a call per step. Writes `values` / `present` per step; returns
- * whether any step has a value.
+ * whether any step has a value. `nonDecreasing`: the caller knows no value is below the one
+ * before it, so no counter resets need counting.
  */
 export function extrapolatedRateSteps(
   ts: Float64Array,
@@ -90,19 +91,22 @@ export function extrapolatedRateSteps(
   isRate: boolean,
   values: Float64Array,
   present: Uint8Array,
+  nonDecreasing = false,
 ): boolean {
   const n = ts.length;
   const rangeSeconds = rangeMs / 1000;
   let lo = 0;
   let hi = 0;
   // Counter resets (k with vs[k] < vs[k-1]) for lo < k < hi: the reset scan runs only then.
+  // Not counted for a series known to have none (the window moves without reading values).
+  const track = !nonDecreasing;
   let resets = 0;
   let any = false;
   for (let i = 0; i < steps; i++) {
     const end = gridStart + i * gridStep - offsetMs;
     const start = end - rangeMs;
     while (lo < n && ts[lo]! < start) {
-      if (lo + 1 < hi && vs[lo + 1]! < vs[lo]!) resets--;
+      if (track && lo + 1 < hi && vs[lo + 1]! < vs[lo]!) resets--;
       lo++;
     }
     if (hi < lo) {
@@ -110,7 +114,7 @@ export function extrapolatedRateSteps(
       resets = 0;
     }
     while (hi < n && ts[hi]! <= end) {
-      if (hi > lo && vs[hi]! < vs[hi - 1]!) resets++;
+      if (track && hi > lo && vs[hi]! < vs[hi - 1]!) resets++;
       hi++;
     }
     const count = hi - lo;

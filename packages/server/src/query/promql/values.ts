@@ -27,6 +27,8 @@ export interface RangeSeries {
   readonly labels: Labels;
   readonly ts: Float64Array;
   readonly vs: Float64Array;
+  /** True when known that no value is below the one before it (no counter resets). */
+  readonly nonDecreasing?: boolean;
 }
 
 export type Value =

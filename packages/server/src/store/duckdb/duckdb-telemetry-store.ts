@@ -552,7 +552,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     endMs: number,
     options: QueryOptions = {},
   ): Promise<IndexedSeries[]> {
-    return this.inTransaction(options, (connection) =>
+    // Autocommit: readPromSeriesIndex lists parts and hot rows in one statement (one snapshot).
+    return this.onReader(options, false, (connection) =>
       readPromSeriesIndex(this.promIo, connection, tenant, metricNames, startMs, endMs),
     );
   }
@@ -564,7 +565,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     endMs: number,
     options: QueryOptions = {},
   ): Promise<(SampleArrays | undefined)[]> {
-    const { samples, fillCache } = await this.inTransaction(options, (connection) =>
+    // Autocommit: readPromSamples reads the hot rows before listing the parts (see there).
+    const { samples, fillCache } = await this.onReader(options, false, (connection) =>
       readPromSamples(this.promIo, connection, tenant, seriesIds, startMs, endMs),
     );
     // Chunks for the cache are encoded once this answer has gone on (cold queries do not wait).
@@ -594,6 +596,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     options: QueryOptions,
     read: (connection: DuckDBConnection) => Promise<T>,
   ): Promise<T> {
+    return this.onReader(options, true, read);
+  }
+
+  /**
+   * Run `read` on a reader connection with the time budget of `options`, inside one transaction
+   * or (`transaction` false) as autocommit statements, each its own snapshot.
+   */
+  private async onReader<T>(
+    options: QueryOptions,
+    transaction: boolean,
+    read: (connection: DuckDBConnection) => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
     return this.readers.use(async (connection) => {
       let timedOut = false;
@@ -604,13 +618,13 @@ export class DuckDbTelemetryStore implements TelemetryStore {
               timedOut = true;
               connection.interrupt();
             }, options.timeoutMs);
-      await connection.run('BEGIN TRANSACTION');
+      if (transaction) await connection.run('BEGIN TRANSACTION');
       try {
         const result = await read(connection);
-        await connection.run('COMMIT');
+        if (transaction) await connection.run('COMMIT');
         return result;
       } catch (error) {
-        await connection.run('ROLLBACK').catch(() => undefined);
+        if (transaction) await connection.run('ROLLBACK').catch(() => undefined);
         if (timedOut) {
           throw new AppError(
             'deadline_exceeded',

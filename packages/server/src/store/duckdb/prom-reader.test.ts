@@ -13,6 +13,7 @@ import { parseTenantId, type TenantId } from '../../tenant.js';
 import { formatDay } from '../days.js';
 import type { TelemetryStore } from '../telemetry-store.js';
 import { DuckDbTelemetryStore } from './duckdb-telemetry-store.js';
+import type { PromReaderIo } from './prom-reader.js';
 
 /**
  * The DuckDB store's own Prometheus read path (prom-reader.ts and its cache) must answer exactly
@@ -233,6 +234,70 @@ describe('DuckDB Prometheus read path', () => {
       Math.ceil(T0 / DAY_MS) * DAY_MS - 1,
     );
     expect(gone).toEqual([]);
+  });
+
+  it('neither loses nor repeats samples when a seal commits between the hot read and the parts list', async () => {
+    const s = await open();
+    await writeFixture(s);
+    const plain = new StoreSeriesSource(withoutReadPath(s), A);
+    const before = exact(await plain.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS));
+    expect(before.length).toBe(2);
+    // readPromSamples reads the hot rows (io.numeric), then lists the parts (io.rows): seal
+    // everything right between the two.
+    const io = (s as unknown as { promIo: PromReaderIo }).promIo;
+    const numeric = io.numeric.bind(io);
+    const rows = io.rows.bind(io);
+    let armed = false;
+    let sealed = 0;
+    io.numeric = (connection, query, types) => {
+      armed = true;
+      return numeric(connection, query, types);
+    };
+    io.rows = async (connection, query) => {
+      if (armed && sealed === 0) {
+        sealed++;
+        await s.maintain({ sealAll: true });
+      }
+      armed = false;
+      return rows(connection, query);
+    };
+    const own = new StoreSeriesSource(s, A);
+    expect(exact(await own.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
+    expect(sealed).toBe(1);
+    io.numeric = numeric;
+    io.rows = rows;
+    // Sealed now: the same samples, from the parts alone.
+    expect(exact(await own.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
+    expect(exact(await plain.select(selectors[0]!, T0 - DAY_MS, T0 + DAY_MS))).toEqual(before);
+  });
+
+  it('reads many series of one metric from hot rows by id range, skipping other series there', async () => {
+    const s = await open();
+    const end = T0 + 3_600_000;
+    const many = Array.from({ length: 40 }, (_, k) => ({
+      labels: counter(`svc-${k}`),
+      samples: samples(T0, end, (i) => i * (k + 1)),
+    }));
+    await write(s, A, [
+      ...many,
+      { labels: gauge('cart'), samples: samples(T0, end, (i) => i / 3) },
+      { labels: counter('other'), samples: samples(T0, end, (i) => i) },
+    ]);
+    const own = new StoreSeriesSource(s, A);
+    const plain = new StoreSeriesSource(withoutReadPath(s), A);
+    const pinned: LabelMatcher[] = [
+      { name: '__name__', type: '=', value: 'requests_total' },
+      { name: 'service', type: '=~', value: 'svc-.*' },
+    ];
+    const answer = exact(await own.select(pinned, T0, end));
+    expect(answer.length).toBe(40);
+    expect(answer).toEqual(exact(await plain.select(pinned, T0, end)));
+    // Two metrics: their ids differ in the name bits, so the hot read keeps the IN list.
+    for (const matchers of [selectors[2]!, selectors[3]!]) {
+      expect(exact(await own.select(matchers, T0, end))).toEqual(
+        exact(await plain.select(matchers, T0, end)),
+      );
+    }
   });
 
   it('answers the same with a cache too small to keep anything, and with none', async () => {

@@ -3,8 +3,14 @@
  * are read through PromReadCache — per part and 2 h bucket, compressed per-series chunks; per
  * index part, parsed label sets by metric name — and only what the cache lacks is read from
  * Parquet (whole buckets of the asked-for series, cached for the next query). Hot rows are read
- * from DuckDB every time. Everything a call reads comes from one transaction's catalog, and
- * parts are immutable, so results equal reading the store directly.
+ * from DuckDB every time.
+ *
+ * Both reads run as autocommit statements, not in a transaction (two round trips fewer each).
+ * The series index lists its parts and hot rows in one statement (one snapshot). Samples read
+ * the hot rows first and list the parts after: a seal committing in between moves rows that were
+ * read hot into a part that is listed too — the repeated instants are merged as hot rows and
+ * parts always are — and nothing can go missing, since a row leaves the hot table only in the
+ * commit that adds its part. Parts are immutable, so results equal reading the store directly.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TenantId } from '../../tenant.js';
@@ -16,6 +22,7 @@ import {
   dedupeTimestamps,
   groupSamples,
   lowerBound,
+  restoreStaleMarkers,
   sortByTime,
   type SampleArrays,
 } from '../prom-read/group-samples.js';
@@ -81,6 +88,25 @@ interface RowSource {
   readonly ids: readonly bigint[];
   readonly fromMs: number;
   readonly toMsExclusive: number;
+  /**
+   * Filter by `series_id IN (ids)` in SQL; otherwise only by the ids' range, and rows of other
+   * series are skipped while grouping (groupSamples). Binding and planning a long IN list costs
+   * more than the few extra rows of a small table (the hot table), so long lists are left out there.
+   */
+  readonly inList: boolean;
+}
+
+/**
+ * Above this many series the hot read filters by id range only (see RowSource.inList) when all
+ * ids share their top 12 bits, the metric-name bits of ADR 4: the range then holds that metric's
+ * series (and rarely another name's with the same bits), nothing from all over the table.
+ */
+const HOT_IN_LIST_MAX = 32;
+
+function hotInList(ids: readonly bigint[]): boolean {
+  if (ids.length <= HOT_IN_LIST_MAX) return true;
+  const [min, max] = idRange(ids);
+  return min >> 52n !== max >> 52n;
 }
 
 /**
@@ -97,7 +123,8 @@ async function readSources(
   if (sources.length === 0) return [];
   const selects = sources.map((source, k) => {
     const [min, max] = idRange(source.ids);
-    return sql`SELECT CAST(${k} AS DOUBLE) AS source, series_id, CAST(time_ms AS DOUBLE) AS t, value FROM ${source.from} WHERE tenant = ${tenant} AND time_ms >= ${int64(source.fromMs)} AND time_ms < ${int64(source.toMsExclusive)} AND series_id BETWEEN ${min} AND ${max} AND series_id IN (${idList(source.ids)})`;
+    const inList = source.inList ? sql` AND series_id IN (${idList(source.ids)})` : raw('');
+    return sql`SELECT CAST(${k} AS DOUBLE) AS source, series_id, CAST(time_ms AS DOUBLE) AS t, value FROM ${source.from} WHERE tenant = ${tenant} AND time_ms >= ${int64(source.fromMs)} AND time_ms < ${int64(source.toMsExclusive)} AND series_id BETWEEN ${min} AND ${max}${inList}`;
   });
   const { length, columns } = await io.numeric(connection, join(selects, ' UNION ALL '), [
     'float64',
@@ -109,6 +136,8 @@ async function readSources(
   const seriesIds = columns[1] as BigInt64Array;
   const times = columns[2] as Float64Array;
   const values = columns[3] as Float64Array;
+  // Exact marker bits from here on: in the answer and in the chunks cached from it.
+  restoreStaleMarkers(values);
   if (sources.length === 1) {
     return [groupSamples(sources[0]!.ids, length, seriesIds, times, values)];
   }
@@ -158,6 +187,16 @@ export async function readPromSamples(
   if (ids.length === 0 || endMs < startMs) {
     return { samples: ids.map(() => undefined), fillCache: () => undefined };
   }
+  // The hot rows first, then the catalog (see the file's comment).
+  const [hot] = await readSources(io, connection, tenant, [
+    {
+      from: sql`prom_samples_hot`,
+      ids,
+      fromMs: startMs,
+      toMsExclusive: endMs + 1,
+      inList: hotInList(ids),
+    },
+  ]);
   const parts = await io.rows(
     connection,
     sql`SELECT path, day FROM parts WHERE tenant = ${tenant} AND signal = 'prom_samples' AND deleted_at IS NULL AND day BETWEEN ${Math.floor(startMs / DAY_MS)} AND ${Math.floor(endMs / DAY_MS)} ORDER BY path`,
@@ -212,7 +251,7 @@ export async function readPromSamples(
     if (missing.length > 0) misses.push({ path, missing, fromBucket: missFrom, toBucket: missTo });
   }
 
-  // One read: the missing buckets of every part, then the hot rows of the window.
+  // One read: the missing buckets of every part.
   const sources: RowSource[] = misses.map((m) => ({
     from: sql`read_parquet(${[io.absolute(m.path)]})`,
     ids: m.missing.map((i) => ids[i]!),
@@ -220,10 +259,9 @@ export async function readPromSamples(
     // refresh) still finds it cached; one reaching further back reads it again.
     fromMs: Math.max(startMs, m.fromBucket * BUCKET_MS),
     toMsExclusive: (m.toBucket + 1) * BUCKET_MS,
+    inList: true,
   }));
-  sources.push({ from: sql`prom_samples_hot`, ids, fromMs: startMs, toMsExclusive: endMs + 1 });
   const read = await readSources(io, connection, tenant, sources);
-  const hot = read[misses.length]!;
   const fills: Fill[] = [];
   misses.forEach((m, k) => {
     const samples = read[k]!;
@@ -243,7 +281,7 @@ export async function readPromSamples(
     }
   });
   const samples = ids.map((_, i) => {
-    const hotSamples = hot[i];
+    const hotSamples = hot![i];
     const own = segments[i]!;
     if (hotSamples) {
       own.push({ first: Infinity, ts: hotSamples.timestamps, vs: hotSamples.values });
@@ -353,10 +391,6 @@ export async function readPromSeriesIndex(
   const firstDay = Math.floor(startMs / DAY_MS);
   const lastDay = Math.floor(endMs / DAY_MS);
   if (lastDay < firstDay) return [];
-  const parts = await io.rows(
-    connection,
-    sql`SELECT path FROM parts WHERE tenant = ${tenant} AND signal = 'prom_series' AND deleted_at IS NULL AND day BETWEEN ${firstDay} AND ${lastDay} ORDER BY path`,
-  );
   const nameFilter =
     metricNames === null
       ? raw('')
@@ -364,10 +398,15 @@ export async function readPromSeriesIndex(
           metricNames.map((n) => sql`${n}`),
           ', ',
         )})`;
-  const hotRows = await io.rows(
+  // The index parts (rows with a path) and the hot index rows in one statement: one snapshot.
+  const listed = await io.rows(
     connection,
-    sql`SELECT DISTINCT series_id, metric_name, labels FROM prom_series_hot WHERE tenant = ${tenant} AND day_ms >= ${int64(firstDay * DAY_MS)} AND day_ms <= ${int64(lastDay * DAY_MS)}${nameFilter}`,
+    sql`(SELECT path, NULL::BIGINT AS series_id, NULL::VARCHAR AS metric_name, NULL::VARCHAR AS labels FROM parts WHERE tenant = ${tenant} AND signal = 'prom_series' AND deleted_at IS NULL AND day BETWEEN ${firstDay} AND ${lastDay}) UNION ALL (SELECT DISTINCT NULL::VARCHAR AS path, series_id, metric_name, labels FROM prom_series_hot WHERE tenant = ${tenant} AND day_ms >= ${int64(firstDay * DAY_MS)} AND day_ms <= ${int64(lastDay * DAY_MS)}${nameFilter})`,
   );
+  const parts = listed
+    .filter((r) => r.path !== null)
+    .sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : 1));
+  const hotRows = listed.filter((r) => r.path === null);
   // Index parts: read whole for a selector without a metric name, else one name at a time (a
   // cold query parses only the label sets of the metrics it names).
   const indexes: PartSeriesIndex[] = [];

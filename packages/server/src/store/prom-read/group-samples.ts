@@ -196,3 +196,25 @@ export function lowerBound(ts: Float64Array, t: number, from = 0): number {
   }
   return lo;
 }
+
+const bitsScratch = new Float64Array(1);
+const bitsWords = new Uint32Array(bitsScratch.buffer);
+
+/**
+ * Prometheus' staleness marker is the signalling NaN 0x7ff0000000000002. On its way through
+ * DuckDB and JS numbers it comes back quieted (0x7ff8000000000002); write the exact bits back
+ * (through an integer view: a NaN stored as a number could be quieted again) so that the
+ * engine recognises it by its bit pattern, as Prometheus' `value.IsStaleNaN` does.
+ */
+export function restoreStaleMarkers(values: Float64Array): void {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!Number.isNaN(value)) continue;
+    bitsScratch[0] = value;
+    if (bitsWords[0] === 2 && (bitsWords[1]! & 0x7ff7ffff) === 0x7ff00000) {
+      words[2 * i] = 2;
+      words[2 * i + 1] = 0x7ff00000;
+    }
+  }
+}
