@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import {
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
   status as GrpcStatus,
   type Metadata,
+  type ServerInterceptor,
   type ServerUnaryCall,
   type sendUnaryData,
   type ServiceDefinition,
@@ -60,6 +62,86 @@ function serviceDefinition(signal: OtlpSignal): ServiceDefinition {
   };
 }
 
+/** A message's size before it arrives: a running mean of the sizes seen, from 64 KiB. */
+class MessageSizeEstimate {
+  private mean = 64 * 1024;
+
+  get bytes(): number {
+    return Math.round(this.mean);
+  }
+
+  observe(bytes: number): void {
+    this.mean += (bytes - this.mean) / 16;
+  }
+}
+
+/**
+ * Admission before the message is read. grpc-js reads a unary call's whole message before the
+ * handler runs, so refusing there (in `ingestOtlp`) still holds every message offered under
+ * overload in memory at once. Here a call is admitted when its metadata arrives, holding an
+ * estimate of its message size against `ingest.maxPendingBytes` until the message is in (then
+ * `ingestOtlp` holds the real size); beyond the bound the call is answered at once and its
+ * message is never read.
+ */
+function admissionInterceptor(
+  committer: GroupCommitter,
+  metrics: PharosMetrics,
+  estimate: MessageSizeEstimate,
+): ServerInterceptor {
+  const signalOf = new Map(
+    (Object.keys(SERVICES) as OtlpSignal[]).map((signal) => [SERVICES[signal].path, signal]),
+  );
+  return (method, call) => {
+    let release: (() => void) | null = null;
+    const settle = () => {
+      release?.();
+      release = null;
+    };
+    return new ServerInterceptingCall(call, {
+      start: (next) => {
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            const signal = signalOf.get(method.path);
+            if (signal === undefined) {
+              nextMetadata(metadata);
+              return;
+            }
+            try {
+              release = committer.reserve(estimate.bytes);
+            } catch (error) {
+              const appError = error instanceof AppError ? error : undefined;
+              metrics.recordIngest(signal, 'grpc', {
+                status: appError?.status ?? 500,
+                accepted: 0,
+                rejected: 0,
+                bytes: 0,
+              });
+              call.sendStatus({
+                code: appError
+                  ? (GRPC_STATUS[appError.status] ?? GrpcStatus.INTERNAL)
+                  : GrpcStatus.INTERNAL,
+                details: appError?.expose ? appError.message : 'internal error',
+              });
+              return;
+            }
+            nextMetadata(metadata);
+          },
+          onReceiveMessage: (message: Buffer, nextMessage) => {
+            settle();
+            estimate.observe(message.length);
+            nextMessage(message);
+          },
+          onCancel: settle,
+        });
+      },
+      sendStatus: (status, next) => {
+        settle();
+        next(status);
+      },
+    });
+  };
+}
+
 /** TLS from the same certificate and key files as HTTPS (tls.certFile / tls.keyFile). */
 function serverCredentials(tls: { certFile?: string; keyFile?: string }): ServerCredentials {
   if (tls.certFile === undefined || tls.keyFile === undefined) {
@@ -102,6 +184,7 @@ export async function startOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<RunningGr
   const server = new Server({
     'grpc.max_receive_message_length': deps.config.ingest.maxDecompressedBytes,
     'grpc.max_send_message_length': 1024 * 1024,
+    interceptors: [admissionInterceptor(deps.committer, deps.metrics, new MessageSizeEstimate())],
   });
   const tenantOf = deps.tenantOf ?? (() => DEFAULT_TENANT);
   const ingestOptions = ingestOptionsOf(deps.config, {

@@ -6,7 +6,8 @@ import {
   type WriteRequestColumns,
 } from '../metrics/remote-write-columns.js';
 import { RemoteWriteDecodeError } from '../metrics/remote-write-wire.js';
-import { decodeRequest, type DecodeTask } from './decode-request.js';
+import { utf8ColumnBuffers } from '../telemetry/utf8-column.js';
+import { decodeRequest, type DecodedRequest, type DecodeTask } from './decode-request.js';
 
 /**
  * A decode worker (see `decode-pool.ts`): decodes request bodies it is sent and posts back the
@@ -30,7 +31,9 @@ port.on('message', (message: DecodeRequestMessage) => {
   let transfer: ArrayBuffer[] = [];
   try {
     if ('task' in message) {
-      response = { id, ok: true, result: decodeRequest(message.task) };
+      const result = decodeRequest({ ...message.task, utf8Columns: true });
+      response = { id, ok: true, result };
+      transfer = transferables(result);
     } else {
       const columns = decodeWriteRequestColumns(snappyBody(message.remoteWrite));
       response = { id, ok: true, columns };
@@ -57,6 +60,16 @@ port.on('message', (message: DecodeRequestMessage) => {
   }
   port.postMessage(response, transfer);
 });
+
+/**
+ * The buffers of a decoded batch that are its own (UTF-8 columns, exactly sized time columns):
+ * handed over rather than copied.
+ */
+function transferables(result: DecodedRequest): ArrayBuffer[] {
+  if (result.signal === 'metrics') return [];
+  const batch = result.signal === 'traces' ? result.decoded.spans : result.decoded.logs;
+  return utf8ColumnBuffers(batch);
+}
 
 function snappyBody(compressed: Uint8Array): Buffer {
   try {

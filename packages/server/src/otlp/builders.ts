@@ -1,13 +1,17 @@
 import type {
   LogBatch,
   MetricPointBatch,
+  Utf8LogBatch,
+  Utf8SpanBatch,
   MetricType,
   SpanBatch,
   SpanKind,
   StatusCode,
   Temporality,
 } from '../telemetry/batches.js';
+import type { Utf8Column } from '../telemetry/utf8-column.js';
 import type { ResourceColumns } from './promoted.js';
+import { StringSink, Utf8Sink, textSink, type TextMode, type TextSink } from './text-sink.js';
 import { TimeColumn } from './time-column.js';
 import type { ScopeColumns } from './wire-resource.js';
 
@@ -22,142 +26,258 @@ import type { ScopeColumns } from './wire-resource.js';
 const NO_NUMBERS = Object.freeze([]) as unknown as number[];
 export { NO_NUMBERS };
 
+/**
+ * The span columns, each string column a `TextSink`: `finish()` gives JS strings (mode
+ * `strings`), `finishUtf8()` UTF-8 columns (mode `utf8`, for decode workers).
+ */
 export class SpanBatchBuilder {
-  readonly traceId: string[] = [];
-  readonly spanId: string[] = [];
-  readonly parentSpanId: string[] = [];
-  readonly traceState: string[] = [];
-  readonly name: string[] = [];
-  readonly kind: SpanKind[] = [];
-  readonly serviceName: string[] = [];
+  readonly traceId: TextSink;
+  readonly spanId: TextSink;
+  readonly parentSpanId: TextSink;
+  readonly traceState: TextSink;
+  readonly name: TextSink;
+  readonly kind: TextSink;
+  readonly serviceName: TextSink;
   readonly startTimeUnixNano = new TimeColumn();
   readonly endTimeUnixNano = new TimeColumn();
   readonly durationNs = new TimeColumn();
-  readonly statusCode: StatusCode[] = [];
-  readonly statusMessage: string[] = [];
-  readonly httpMethod: (string | null)[] = [];
-  readonly httpRoute: (string | null)[] = [];
+  readonly statusCode: TextSink;
+  readonly statusMessage: TextSink;
+  readonly httpMethod: TextSink;
+  readonly httpRoute: TextSink;
   readonly httpStatusCode: (number | null)[] = [];
-  readonly dbSystem: (string | null)[] = [];
-  readonly messagingSystem: (string | null)[] = [];
-  readonly peerService: (string | null)[] = [];
-  readonly serverAddress: (string | null)[] = [];
-  readonly environment: (string | null)[] = [];
-  readonly resourceAttributes: string[] = [];
-  readonly attributes: string[] = [];
-  readonly events: string[] = [];
-  readonly links: string[] = [];
-  readonly scopeName: string[] = [];
-  readonly scopeVersion: string[] = [];
+  readonly dbSystem: TextSink;
+  readonly messagingSystem: TextSink;
+  readonly peerService: TextSink;
+  readonly serverAddress: TextSink;
+  readonly environment: TextSink;
+  readonly resourceAttributes: TextSink;
+  readonly attributes: TextSink;
+  readonly events: TextSink;
+  readonly links: TextSink;
+  readonly scopeName: TextSink;
+  readonly scopeVersion: TextSink;
+
+  constructor(readonly mode: TextMode = 'strings') {
+    this.traceId = textSink(mode);
+    this.spanId = textSink(mode);
+    this.parentSpanId = textSink(mode);
+    this.traceState = textSink(mode);
+    this.name = textSink(mode);
+    this.kind = textSink(mode);
+    this.serviceName = textSink(mode);
+    this.statusCode = textSink(mode);
+    this.statusMessage = textSink(mode);
+    this.httpMethod = textSink(mode);
+    this.httpRoute = textSink(mode);
+    this.dbSystem = textSink(mode);
+    this.messagingSystem = textSink(mode);
+    this.peerService = textSink(mode);
+    this.serverAddress = textSink(mode);
+    this.environment = textSink(mode);
+    this.resourceAttributes = textSink(mode);
+    this.attributes = textSink(mode);
+    this.events = textSink(mode);
+    this.links = textSink(mode);
+    this.scopeName = textSink(mode);
+    this.scopeVersion = textSink(mode);
+  }
 
   get length(): number {
     return this.traceId.length;
   }
 
   fillResource(from: number, resource: ResourceColumns): void {
-    for (let i = from; i < this.length; i++) {
-      this.serviceName.push(resource.serviceName);
-      this.environment.push(resource.environment);
-      this.resourceAttributes.push(resource.attributes);
-    }
+    const count = this.length - from;
+    this.serviceName.repeat(resource.serviceName, count);
+    this.environment.repeat(resource.environment, count);
+    this.resourceAttributes.repeat(resource.attributes, count);
   }
 
   fillScope(from: number, scope: ScopeColumns): void {
-    for (let i = from; i < this.length; i++) {
-      this.scopeName.push(scope.name);
-      this.scopeVersion.push(scope.version);
-    }
+    const count = this.length - from;
+    this.scopeName.repeat(scope.name, count);
+    this.scopeVersion.repeat(scope.version, count);
   }
 
   finish(): SpanBatch {
+    const t = stringsOf;
+    return {
+      ...this.numbers(),
+      traceId: t(this.traceId),
+      spanId: t(this.spanId),
+      parentSpanId: t(this.parentSpanId),
+      traceState: t(this.traceState),
+      name: t(this.name),
+      kind: t(this.kind) as SpanKind[],
+      serviceName: t(this.serviceName),
+      statusCode: t(this.statusCode) as StatusCode[],
+      statusMessage: t(this.statusMessage),
+      httpMethod: nullableStringsOf(this.httpMethod),
+      httpRoute: nullableStringsOf(this.httpRoute),
+      dbSystem: nullableStringsOf(this.dbSystem),
+      messagingSystem: nullableStringsOf(this.messagingSystem),
+      peerService: nullableStringsOf(this.peerService),
+      serverAddress: nullableStringsOf(this.serverAddress),
+      environment: nullableStringsOf(this.environment),
+      resourceAttributes: t(this.resourceAttributes),
+      attributes: t(this.attributes),
+      events: t(this.events),
+      links: t(this.links),
+      scopeName: t(this.scopeName),
+      scopeVersion: t(this.scopeVersion),
+    };
+  }
+
+  finishUtf8(): Utf8SpanBatch {
+    const u = utf8Of;
+    return {
+      ...this.numbers(),
+      traceId: u(this.traceId),
+      spanId: u(this.spanId),
+      parentSpanId: u(this.parentSpanId),
+      traceState: u(this.traceState),
+      name: u(this.name),
+      kind: u(this.kind),
+      serviceName: u(this.serviceName),
+      statusCode: u(this.statusCode),
+      statusMessage: u(this.statusMessage),
+      httpMethod: u(this.httpMethod),
+      httpRoute: u(this.httpRoute),
+      dbSystem: u(this.dbSystem),
+      messagingSystem: u(this.messagingSystem),
+      peerService: u(this.peerService),
+      serverAddress: u(this.serverAddress),
+      environment: u(this.environment),
+      resourceAttributes: u(this.resourceAttributes),
+      attributes: u(this.attributes),
+      events: u(this.events),
+      links: u(this.links),
+      scopeName: u(this.scopeName),
+      scopeVersion: u(this.scopeVersion),
+    };
+  }
+
+  private numbers() {
     return {
       length: this.length,
-      traceId: this.traceId,
-      spanId: this.spanId,
-      parentSpanId: this.parentSpanId,
-      traceState: this.traceState,
-      name: this.name,
-      kind: this.kind,
-      serviceName: this.serviceName,
       startTimeUnixNano: this.startTimeUnixNano.finish(),
       endTimeUnixNano: this.endTimeUnixNano.finish(),
       durationNs: this.durationNs.finish(),
-      statusCode: this.statusCode,
-      statusMessage: this.statusMessage,
-      httpMethod: this.httpMethod,
-      httpRoute: this.httpRoute,
       httpStatusCode: this.httpStatusCode,
-      dbSystem: this.dbSystem,
-      messagingSystem: this.messagingSystem,
-      peerService: this.peerService,
-      serverAddress: this.serverAddress,
-      environment: this.environment,
-      resourceAttributes: this.resourceAttributes,
-      attributes: this.attributes,
-      events: this.events,
-      links: this.links,
-      scopeName: this.scopeName,
-      scopeVersion: this.scopeVersion,
     };
   }
 }
 
+/** The log columns; string columns are `TextSink`s as in `SpanBatchBuilder`. */
 export class LogBatchBuilder {
   readonly timeUnixNano = new TimeColumn();
   readonly observedTimeUnixNano = new TimeColumn();
   readonly severityNumber: number[] = [];
-  readonly severityText: string[] = [];
-  readonly body: string[] = [];
-  readonly traceId: string[] = [];
-  readonly spanId: string[] = [];
+  readonly severityText: TextSink;
+  readonly body: TextSink;
+  readonly traceId: TextSink;
+  readonly spanId: TextSink;
   readonly flags: number[] = [];
-  readonly eventName: string[] = [];
-  readonly serviceName: string[] = [];
-  readonly environment: (string | null)[] = [];
-  readonly resourceAttributes: string[] = [];
-  readonly attributes: string[] = [];
-  readonly scopeName: string[] = [];
-  readonly scopeVersion: string[] = [];
+  readonly eventName: TextSink;
+  readonly serviceName: TextSink;
+  readonly environment: TextSink;
+  readonly resourceAttributes: TextSink;
+  readonly attributes: TextSink;
+  readonly scopeName: TextSink;
+  readonly scopeVersion: TextSink;
+
+  constructor(readonly mode: TextMode = 'strings') {
+    this.severityText = textSink(mode);
+    this.body = textSink(mode);
+    this.traceId = textSink(mode);
+    this.spanId = textSink(mode);
+    this.eventName = textSink(mode);
+    this.serviceName = textSink(mode);
+    this.environment = textSink(mode);
+    this.resourceAttributes = textSink(mode);
+    this.attributes = textSink(mode);
+    this.scopeName = textSink(mode);
+    this.scopeVersion = textSink(mode);
+  }
 
   get length(): number {
     return this.body.length;
   }
 
   fillResource(from: number, resource: ResourceColumns): void {
-    for (let i = from; i < this.length; i++) {
-      this.serviceName.push(resource.serviceName);
-      this.environment.push(resource.environment);
-      this.resourceAttributes.push(resource.attributes);
-    }
+    const count = this.length - from;
+    this.serviceName.repeat(resource.serviceName, count);
+    this.environment.repeat(resource.environment, count);
+    this.resourceAttributes.repeat(resource.attributes, count);
   }
 
   fillScope(from: number, scope: ScopeColumns): void {
-    for (let i = from; i < this.length; i++) {
-      this.scopeName.push(scope.name);
-      this.scopeVersion.push(scope.version);
-    }
+    const count = this.length - from;
+    this.scopeName.repeat(scope.name, count);
+    this.scopeVersion.repeat(scope.version, count);
   }
 
   finish(): LogBatch {
+    const t = stringsOf;
+    return {
+      ...this.numbers(),
+      severityText: t(this.severityText),
+      body: t(this.body),
+      traceId: t(this.traceId),
+      spanId: t(this.spanId),
+      eventName: t(this.eventName),
+      serviceName: t(this.serviceName),
+      environment: nullableStringsOf(this.environment),
+      resourceAttributes: t(this.resourceAttributes),
+      attributes: t(this.attributes),
+      scopeName: t(this.scopeName),
+      scopeVersion: t(this.scopeVersion),
+    };
+  }
+
+  finishUtf8(): Utf8LogBatch {
+    const u = utf8Of;
+    return {
+      ...this.numbers(),
+      severityText: u(this.severityText),
+      body: u(this.body),
+      traceId: u(this.traceId),
+      spanId: u(this.spanId),
+      eventName: u(this.eventName),
+      serviceName: u(this.serviceName),
+      environment: u(this.environment),
+      resourceAttributes: u(this.resourceAttributes),
+      attributes: u(this.attributes),
+      scopeName: u(this.scopeName),
+      scopeVersion: u(this.scopeVersion),
+    };
+  }
+
+  private numbers() {
     return {
       length: this.length,
       timeUnixNano: this.timeUnixNano.finish(),
       observedTimeUnixNano: this.observedTimeUnixNano.finish(),
       severityNumber: Uint8Array.from(this.severityNumber),
-      severityText: this.severityText,
-      body: this.body,
-      traceId: this.traceId,
-      spanId: this.spanId,
       flags: Uint32Array.from(this.flags),
-      eventName: this.eventName,
-      serviceName: this.serviceName,
-      environment: this.environment,
-      resourceAttributes: this.resourceAttributes,
-      attributes: this.attributes,
-      scopeName: this.scopeName,
-      scopeVersion: this.scopeVersion,
     };
   }
+}
+
+function nullableStringsOf(sink: TextSink): (string | null)[] {
+  if (!(sink instanceof StringSink)) throw new Error('finish() needs a builder in strings mode');
+  return sink.values;
+}
+
+/** A non-nullable column's strings (its sink never received `null`). */
+function stringsOf(sink: TextSink): string[] {
+  return nullableStringsOf(sink) as string[];
+}
+
+function utf8Of(sink: TextSink): Utf8Column {
+  if (!(sink instanceof Utf8Sink)) throw new Error('finishUtf8() needs a builder in utf8 mode');
+  return sink.finish();
 }
 
 /** The metric-level values every data point of one metric shares. */

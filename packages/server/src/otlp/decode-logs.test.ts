@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 
 import { createPrng } from '../demo/prng.js';
 import { decodeLogsJson, decodeLogsProtobuf } from './decode.js';
-import { expectColumns } from './test-support/compare.js';
+import { expectColumns, utf8BatchStrings } from './test-support/compare.js';
+import { decodeLogsProtobufUtf8 } from './decode-logs.js';
+import type { LogBatch } from '../telemetry/batches.js';
 import { oracleLogs, type LogRecord, type LogsRequest } from './test-support/oracle.js';
 import { toOtlpJson } from './test-support/otlp-json.js';
 import { randomLogsRequest } from './test-support/random-requests.js';
@@ -42,6 +44,11 @@ describe('decodeLogsProtobuf / decodeLogsJson against the oracle', () => {
 
       const fromProtobuf = decodeLogsProtobuf(bytes, RECEIVED);
       expectColumns(fromProtobuf.logs, expected, LOG_COLUMNS, `protobuf request ${i}`);
+      const fromUtf8 = decodeLogsProtobufUtf8(bytes, RECEIVED);
+      const utf8 = utf8BatchStrings<LogBatch>(fromUtf8.logs, `UTF-8 request ${i}`);
+      expectColumns(utf8, expected, LOG_COLUMNS, `UTF-8 request ${i}`);
+      expect(fromUtf8.rejected).toEqual(fromProtobuf.rejected);
+      expect(fromUtf8.limited).toEqual(fromProtobuf.limited);
       expect(fromProtobuf.rejected).toEqual({
         count: expected.rejectedCount,
         messages: expected.rejectedMessages,
@@ -81,6 +88,11 @@ describe('decodeLogsProtobuf / decodeLogsJson against the oracle', () => {
 
       const fromProtobuf = decodeLogsProtobuf(bytes, RECEIVED, limits);
       expectColumns(fromProtobuf.logs, expected, LOG_COLUMNS, `protobuf request ${i}`);
+      const fromUtf8 = decodeLogsProtobufUtf8(bytes, RECEIVED, limits);
+      const utf8 = utf8BatchStrings<LogBatch>(fromUtf8.logs, `UTF-8 request ${i}`);
+      expectColumns(utf8, expected, LOG_COLUMNS, `UTF-8 request ${i}`);
+      expect(fromUtf8.rejected).toEqual(fromProtobuf.rejected);
+      expect(fromUtf8.limited).toEqual(fromProtobuf.limited);
       expect(fromProtobuf.limited, `protobuf request ${i}`).toEqual(limited);
 
       const fromJson = decodeLogsJson(json, RECEIVED, limits);

@@ -1,4 +1,4 @@
-import type { DecodedLogs } from '../telemetry/batches.js';
+import type { DecodedLogs, Utf8LogBatch } from '../telemetry/batches.js';
 import { AttributeLimiter, UNLIMITED, type AttributeLimits } from './attribute-limits.js';
 import { LogBatchBuilder } from './builders.js';
 import { JsonWriter } from './json-writer.js';
@@ -10,7 +10,7 @@ import {
   writeAnyValue,
   writeKeyValue,
 } from './wire-any-value.js';
-import { WireReader, hexText, isAllZero } from './wire-reader.js';
+import { WireReader, isAllZero } from './wire-reader.js';
 import { EMPTY_SCOPE, decodeResource, decodeScope } from './wire-resource.js';
 
 /**
@@ -23,11 +23,30 @@ export function decodeLogsProtobuf(
   receivedAtUnixNano: bigint,
   limits?: AttributeLimits,
 ): DecodedLogs {
-  return new LogWireDecoder(
+  const decoder = new LogWireDecoder(
     new WireReader(bytes),
     receivedAtUnixNano,
     new AttributeLimiter(limits),
-  ).request();
+    new LogBatchBuilder('strings'),
+  );
+  const { rejected, limited } = decoder.request();
+  return { logs: decoder.out.finish(), rejected, limited };
+}
+
+/** The same decoding into UTF-8 columns (see `decodeTracesProtobufUtf8`). */
+export function decodeLogsProtobufUtf8(
+  bytes: Uint8Array,
+  receivedAtUnixNano: bigint,
+  limits?: AttributeLimits,
+): DecodedLogs<Utf8LogBatch> {
+  const decoder = new LogWireDecoder(
+    new WireReader(bytes),
+    receivedAtUnixNano,
+    new AttributeLimiter(limits),
+    new LogBatchBuilder('utf8'),
+  );
+  const { rejected, limited } = decoder.request();
+  return { logs: decoder.out.finishUtf8(), rejected, limited };
 }
 
 const logAttributes = new JsonWriter();
@@ -40,7 +59,6 @@ const resourceSlots: PromotedValue[] = new Array<PromotedValue>(RESOURCE_PROMOTE
 const MAX_SEVERITY_NUMBER = 24;
 
 class LogWireDecoder {
-  private readonly out = new LogBatchBuilder();
   private readonly rejected = new RejectionCounter();
   private readonly receivedLo: number;
   private readonly receivedHi: number;
@@ -49,13 +67,14 @@ class LogWireDecoder {
     private readonly r: WireReader,
     receivedAtUnixNano: bigint,
     private readonly limits: AttributeLimiter,
+    readonly out: LogBatchBuilder,
   ) {
     const received = BigInt.asUintN(64, receivedAtUnixNano);
     this.receivedLo = Number(received & 0xffffffffn);
     this.receivedHi = Number(received >> 32n);
   }
 
-  request(): DecodedLogs {
+  request(): Omit<DecodedLogs, 'logs'> {
     const r = this.r;
     const end = r.end;
     while (r.pos < end) {
@@ -65,7 +84,6 @@ class LogWireDecoder {
       else r.skip(tag, end);
     }
     return {
-      logs: this.out.finish(),
       rejected: this.rejected.finish(),
       limited: this.limits.finish(),
     };
@@ -176,13 +194,12 @@ class LogWireDecoder {
           r.skip(tag, end);
       }
     }
-    const body = bodyStart < 0 ? '' : this.body(bodyStart, bodyEnd);
-    r.pos = end;
-
     const problem =
       optionalIdProblem('trace_id', traceEnd - traceStart, 16) ??
       optionalIdProblem('span_id', spanEnd - spanStart, 8);
     if (problem !== null) {
+      const body = bodyStart < 0 ? '' : this.body(bodyStart, bodyEnd);
+      r.pos = end;
       this.rejected.reject(`log record ${quoteName(body)}: ${problem}`);
       return;
     }
@@ -201,15 +218,48 @@ class LogWireDecoder {
     out.severityNumber.push(
       severityNumber >= 0 && severityNumber <= MAX_SEVERITY_NUMBER ? severityNumber : 0,
     );
-    out.severityText.push(r.string(severityTextStart, severityTextEnd));
-    out.body.push(body);
-    out.traceId.push(
-      isAllZero(buf, traceStart, traceEnd) ? '' : hexText(buf, traceStart, traceEnd),
-    );
-    out.spanId.push(isAllZero(buf, spanStart, spanEnd) ? '' : hexText(buf, spanStart, spanEnd));
+    out.severityText.utf8(buf, severityTextStart, severityTextEnd);
+    if (bodyStart < 0) out.body.push('');
+    else this.pushBody(bodyStart, bodyEnd);
+    r.pos = end;
+    if (isAllZero(buf, traceStart, traceEnd)) out.traceId.push('');
+    else out.traceId.hex(buf, traceStart, traceEnd);
+    if (isAllZero(buf, spanStart, spanEnd)) out.spanId.push('');
+    else out.spanId.hex(buf, spanStart, spanEnd);
     out.flags.push(flags);
-    out.eventName.push(r.string(eventNameStart, eventNameEnd));
-    out.attributes.push(logAttributes.closeObject());
+    out.eventName.utf8(buf, eventNameStart, eventNameEnd);
+    out.attributes.json(logAttributes, 0x7d, '{}');
+  }
+
+  /** Appends the body of `body()` to the body column without making a string of it. */
+  private pushBody(start: number, end: number): void {
+    const r = this.r;
+    const sink = this.out.body;
+    const last = lastValueTag(r, start, end);
+    if (last < 0) {
+      sink.push('');
+      return;
+    }
+    r.pos = start;
+    if (last === ANY_VALUE_STRING_TAG) {
+      let textStart = 0;
+      let textEnd = 0;
+      while (r.pos < end) {
+        const tag = r.tag(end);
+        if (tag === ANY_VALUE_STRING_TAG) {
+          textEnd = r.len(end);
+          textStart = r.pos;
+          r.pos = textEnd;
+        } else {
+          r.skip(tag, end);
+        }
+      }
+      sink.utf8(r.buf, textStart, textEnd);
+      return;
+    }
+    logBody.reset();
+    writeAnyValue(r, end, logBody, 0, UNLIMITED);
+    sink.push(logBody.text());
   }
 
   /** A string body as it is; any other value as JSON text; no value as `''`. */

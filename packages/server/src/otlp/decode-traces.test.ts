@@ -5,7 +5,9 @@ import { decodeTracesJson, decodeTracesProtobuf, OtlpDecodeError } from './decod
 import { oracleTraces, type TracesRequest } from './test-support/oracle.js';
 import { toOtlpJson } from './test-support/otlp-json.js';
 import { randomTracesRequest } from './test-support/random-requests.js';
-import { expectColumns } from './test-support/compare.js';
+import { expectColumns, utf8BatchStrings } from './test-support/compare.js';
+import { decodeTracesProtobufUtf8 } from './decode-traces.js';
+import type { SpanBatch } from '../telemetry/batches.js';
 import { expectedSpans, SPAN_COLUMNS } from './test-support/reference.js';
 import { applyReferenceLimits, randomLimits } from './test-support/reference-limits.js';
 import { rewriteMessage } from './test-support/wire-rewrite.js';
@@ -42,6 +44,11 @@ describe('decodeTracesProtobuf / decodeTracesJson against the oracle', () => {
 
       const fromProtobuf = decodeTracesProtobuf(bytes, RECEIVED);
       expectColumns(fromProtobuf.spans, expected, SPAN_COLUMNS, `protobuf request ${i}`);
+      const fromUtf8 = decodeTracesProtobufUtf8(bytes, RECEIVED);
+      const utf8 = utf8BatchStrings<SpanBatch>(fromUtf8.spans, `UTF-8 request ${i}`);
+      expectColumns(utf8, expected, SPAN_COLUMNS, `UTF-8 request ${i}`);
+      expect(fromUtf8.rejected).toEqual(fromProtobuf.rejected);
+      expect(fromUtf8.limited).toEqual(fromProtobuf.limited);
       expect(fromProtobuf.rejected).toEqual({
         count: expected.rejectedCount,
         messages: expected.rejectedMessages,
@@ -97,6 +104,11 @@ describe('decodeTracesProtobuf / decodeTracesJson against the oracle', () => {
 
       const fromProtobuf = decodeTracesProtobuf(bytes, RECEIVED, limits);
       expectColumns(fromProtobuf.spans, expected, SPAN_COLUMNS, `protobuf request ${i}`);
+      const fromUtf8 = decodeTracesProtobufUtf8(bytes, RECEIVED, limits);
+      const utf8 = utf8BatchStrings<SpanBatch>(fromUtf8.spans, `UTF-8 request ${i}`);
+      expectColumns(utf8, expected, SPAN_COLUMNS, `UTF-8 request ${i}`);
+      expect(fromUtf8.rejected).toEqual(fromProtobuf.rejected);
+      expect(fromUtf8.limited).toEqual(fromProtobuf.limited);
       expect(fromProtobuf.limited, `protobuf request ${i}`).toEqual(limited);
 
       const fromJson = decodeTracesJson(json, RECEIVED, limits);
@@ -275,6 +287,14 @@ describe('decodeTracesProtobuf', () => {
     const { spans } = decodeTracesProtobuf(bytes, RECEIVED);
     expect(spans.name[0]).toMatch(/^a\ufffd+b$/);
     expect(Object.keys(JSON.parse(spans.attributes[0]!) as object)[0]).toMatch(/^k\ufffd+$/);
+
+    // UTF-8 columns hold the same replacement characters, never the invalid bytes.
+    const utf8 = utf8BatchStrings<SpanBatch>(
+      decodeTracesProtobufUtf8(bytes, RECEIVED).spans,
+      'invalid UTF-8',
+    );
+    expect(utf8.name).toEqual(spans.name);
+    expect(utf8.attributes).toEqual(spans.attributes);
   });
 
   it('rejects a malformed body with an OtlpDecodeError that says where', () => {

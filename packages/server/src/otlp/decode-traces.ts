@@ -1,4 +1,9 @@
-import { SPAN_KINDS, STATUS_CODES, type DecodedTraces } from '../telemetry/batches.js';
+import {
+  SPAN_KINDS,
+  STATUS_CODES,
+  type DecodedTraces,
+  type Utf8SpanBatch,
+} from '../telemetry/batches.js';
 import { AttributeLimiter } from './attribute-limits.js';
 import { SpanBatchBuilder } from './builders.js';
 import { JsonWriter } from './json-writer.js';
@@ -11,7 +16,7 @@ import {
 } from './promoted.js';
 import { RejectionCounter, optionalIdProblem, quoteName, requiredIdProblem } from './rejections.js';
 import { writeKeyValue } from './wire-any-value.js';
-import { WireReader, hexText, isAllZero } from './wire-reader.js';
+import { WireReader, isAllZero } from './wire-reader.js';
 import { EMPTY_SCOPE, decodeResource, decodeScope } from './wire-resource.js';
 import type { ProtobufDecoder } from './decoder-types.js';
 
@@ -25,8 +30,31 @@ export const decodeTracesProtobuf: ProtobufDecoder<DecodedTraces> = (
   _receivedAt,
   limits,
 ) => {
-  const decoder = new SpanWireDecoder(new WireReader(bytes), new AttributeLimiter(limits));
-  return decoder.request();
+  const decoder = new SpanWireDecoder(
+    new WireReader(bytes),
+    new AttributeLimiter(limits),
+    new SpanBatchBuilder('strings'),
+  );
+  const { rejected, limited } = decoder.request();
+  return { spans: decoder.out.finish(), rejected, limited };
+};
+
+/**
+ * The same decoding into UTF-8 columns (`telemetry/utf8-column.ts`): no JS string is made of
+ * the wire's text, and the result's buffers can be transferred to another thread.
+ */
+export const decodeTracesProtobufUtf8: ProtobufDecoder<DecodedTraces<Utf8SpanBatch>> = (
+  bytes,
+  _receivedAt,
+  limits,
+) => {
+  const decoder = new SpanWireDecoder(
+    new WireReader(bytes),
+    new AttributeLimiter(limits),
+    new SpanBatchBuilder('utf8'),
+  );
+  const { rejected, limited } = decoder.request();
+  return { spans: decoder.out.finishUtf8(), rejected, limited };
 };
 
 // Scratch space, reused by every request (decoding is synchronous).
@@ -41,7 +69,6 @@ const resourceSlots: PromotedValue[] = new Array<PromotedValue>(RESOURCE_PROMOTE
 );
 
 class SpanWireDecoder {
-  private readonly out = new SpanBatchBuilder();
   private readonly rejected = new RejectionCounter();
   private statusCode = 0;
   private statusMessage = '';
@@ -49,9 +76,10 @@ class SpanWireDecoder {
   constructor(
     private readonly r: WireReader,
     private readonly limits: AttributeLimiter,
+    readonly out: SpanBatchBuilder,
   ) {}
 
-  request(): DecodedTraces {
+  request(): Omit<DecodedTraces, 'spans'> {
     const r = this.r;
     const end = r.end;
     while (r.pos < end) {
@@ -61,7 +89,6 @@ class SpanWireDecoder {
       else r.skip(tag, end);
     }
     return {
-      spans: this.out.finish(),
       rejected: this.rejected.finish(),
       limited: this.limits.finish(),
     };
@@ -195,7 +222,6 @@ class SpanWireDecoder {
       }
     }
 
-    const name = r.string(nameStart, nameEnd);
     const problem =
       requiredIdProblem(
         'trace_id',
@@ -206,18 +232,17 @@ class SpanWireDecoder {
       requiredIdProblem('span_id', spanEnd - spanStart, 8, isAllZero(buf, spanStart, spanEnd)) ??
       optionalIdProblem('parent_span_id', parentEnd - parentStart, 8);
     if (problem !== null) {
-      this.rejected.reject(`span ${quoteName(name)}: ${problem}`);
+      this.rejected.reject(`span ${quoteName(r.string(nameStart, nameEnd))}: ${problem}`);
       return;
     }
 
     const out = this.out;
-    out.traceId.push(hexText(buf, traceStart, traceEnd));
-    out.spanId.push(hexText(buf, spanStart, spanEnd));
-    out.parentSpanId.push(
-      isAllZero(buf, parentStart, parentEnd) ? '' : hexText(buf, parentStart, parentEnd),
-    );
-    out.traceState.push(r.string(stateStart, stateEnd));
-    out.name.push(name);
+    out.traceId.hex(buf, traceStart, traceEnd);
+    out.spanId.hex(buf, spanStart, spanEnd);
+    if (isAllZero(buf, parentStart, parentEnd)) out.parentSpanId.push('');
+    else out.parentSpanId.hex(buf, parentStart, parentEnd);
+    out.traceState.utf8(buf, stateStart, stateEnd);
+    out.name.utf8(buf, nameStart, nameEnd);
     out.kind.push(SPAN_KINDS[kind] ?? 'unspecified');
     out.startTimeUnixNano.pushHalves(startLo, startHi);
     out.endTimeUnixNano.pushHalves(endLo, endHi);
@@ -225,9 +250,9 @@ class SpanWireDecoder {
     out.statusCode.push(STATUS_CODES[statusCode] ?? 'unset');
     out.statusMessage.push(statusMessage);
     pushSpanPromoted(spanSlots, out);
-    out.attributes.push(spanAttributes.closeObject());
-    out.events.push(spanEvents.closeArray());
-    out.links.push(spanLinks.closeArray());
+    out.attributes.json(spanAttributes, 0x7d, '{}');
+    out.events.json(spanEvents, 0x5d, '[]');
+    out.links.json(spanLinks, 0x5d, '[]');
   }
 
   /** Appends `{"timeUnixNano":"…","name":"…","attributes":{…}}` to `spanEvents`. */

@@ -2,6 +2,7 @@
  * Mutated protobuf bodies (bit flips, truncations, inserted, deleted and duplicated bytes, forged
  * lengths) must either decode or throw OtlpDecodeError: never another error, never a hang.
  */
+import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 
 import { createPrng, type Prng } from '../demo/prng.js';
@@ -11,6 +12,9 @@ import {
   decodeTracesProtobuf,
   OtlpDecodeError,
 } from './decode.js';
+import { decodeLogsProtobufUtf8 } from './decode-logs.js';
+import { decodeTracesProtobufUtf8 } from './decode-traces.js';
+import { isUtf8Column } from '../telemetry/utf8-column.js';
 import { oracleLogs, oracleMetrics, oracleTraces } from './test-support/oracle.js';
 import {
   randomLogsRequest,
@@ -20,6 +24,16 @@ import {
 
 const RECEIVED = 1n;
 const DECODERS = [decodeTracesProtobuf, decodeLogsProtobuf, decodeMetricsProtobuf] as const;
+/** The decode workers' variants (UTF-8 columns), for spans and logs. */
+const UTF8_DECODERS = [decodeTracesProtobufUtf8, decodeLogsProtobufUtf8] as const;
+
+/** Every UTF-8 column of a decoded batch holds valid UTF-8 whatever the input was. */
+function expectValidUtf8(batch: object, mutation: number): void {
+  for (const [name, value] of Object.entries(batch)) {
+    if (isUtf8Column(value))
+      expect(isUtf8(value.bytes), `mutation ${mutation}: ${name}`).toBe(true);
+  }
+}
 
 function mutate(rng: Prng, original: Uint8Array): Uint8Array {
   const bytes = Array.from(original);
@@ -67,9 +81,15 @@ describe('protobuf decoders on mutated input', () => {
       const [signal, seed] = rng.pick(seeds);
       const bytes = mutate(rng, seed);
       // Mostly the matching decoder; sometimes another one, which sees garbage.
-      const decode = DECODERS[rng.chance(0.8) ? signal : rng.int(3)]!;
+      const decoder = rng.chance(0.8) ? signal : rng.int(3);
+      const utf8 = decoder < 2 && rng.chance(0.5);
       try {
-        decode(bytes, RECEIVED);
+        if (utf8) {
+          const decoded = UTF8_DECODERS[decoder]!(bytes, RECEIVED);
+          expectValidUtf8('spans' in decoded ? decoded.spans : decoded.logs, i);
+        } else {
+          DECODERS[decoder]!(bytes, RECEIVED);
+        }
         outcomes.decoded++;
       } catch (error) {
         if (!(error instanceof OtlpDecodeError)) {

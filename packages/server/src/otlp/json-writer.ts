@@ -44,6 +44,10 @@ export class JsonWriter {
   /** Whether a byte above 0x7f has been written since the last reset (else Latin-1 decodes). */
   private nonAscii = false;
 
+  get hasNonAscii(): boolean {
+    return this.nonAscii;
+  }
+
   reset(): void {
     this.len = 0;
     this.members = 0;

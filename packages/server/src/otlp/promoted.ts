@@ -98,13 +98,18 @@ function firstInteger(
 
 /** The promoted span columns of one span, from its captured slots. */
 export interface SpanPromotedColumns {
-  httpMethod: (string | null)[];
-  httpRoute: (string | null)[];
-  httpStatusCode: (number | null)[];
-  dbSystem: (string | null)[];
-  messagingSystem: (string | null)[];
-  peerService: (string | null)[];
-  serverAddress: (string | null)[];
+  httpMethod: Pushable<string | null>;
+  httpRoute: Pushable<string | null>;
+  httpStatusCode: Pushable<number | null>;
+  dbSystem: Pushable<string | null>;
+  messagingSystem: Pushable<string | null>;
+  peerService: Pushable<string | null>;
+  serverAddress: Pushable<string | null>;
+}
+
+/** An array, or a `TextSink` of the builders. */
+interface Pushable<T> {
+  push(value: T): void;
 }
 
 const S = PROMOTED_SPAN_ATTRIBUTES;

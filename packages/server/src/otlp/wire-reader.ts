@@ -81,6 +81,13 @@ function cachedText(buf: Buffer, start: number, end: number): string {
   return text;
 }
 
+/** The UTF-8 text of `buf[start, end)` (invalid sequences become U+FFFD); short ASCII strings come from a cache. */
+export function wireText(buf: Buffer, start: number, end: number): string {
+  const n = end - start;
+  if (n === 0) return '';
+  return n <= MAX_CACHED_LENGTH ? cachedText(buf, start, end) : utf8Text(buf, start, end);
+}
+
 /**
  * A cursor over protobuf wire bytes. Every read takes `end`, the end of the message being read,
  * and fails with an `OtlpDecodeError` rather than reading past it, so a forged length can
@@ -264,11 +271,7 @@ export class WireReader {
 
   /** The UTF-8 text of `buf[start, end)`; short ASCII strings come from a cache. */
   string(start: number, end: number): string {
-    const n = end - start;
-    if (n === 0) return '';
-    return n <= MAX_CACHED_LENGTH
-      ? cachedText(this.buf, start, end)
-      : utf8Text(this.buf, start, end);
+    return wireText(this.buf, start, end);
   }
 
   private error(problem: string, at: number, withField: boolean, detail = ''): OtlpDecodeError {

@@ -1,5 +1,11 @@
 import type { TenantId } from '../tenant.js';
-import type { LogBatch, MetricPointBatch, SpanBatch } from '../telemetry/batches.js';
+import type {
+  LogBatch,
+  MetricPointBatch,
+  SpanBatch,
+  Utf8LogBatch,
+  Utf8SpanBatch,
+} from '../telemetry/batches.js';
 import type {
   PromExemplarBatch,
   PromMetadataBatch,
@@ -14,8 +20,9 @@ import type { SqlFragment, SqlRenderer } from './sql.js';
 /** One request's worth of decoded telemetry, owned by one tenant. */
 export interface TenantBatch {
   tenant: TenantId;
-  spans?: SpanBatch;
-  logs?: LogBatch;
+  /** Decode workers hand over UTF-8 columns; a store that needs JS strings converts them. */
+  spans?: SpanBatch | Utf8SpanBatch;
+  logs?: LogBatch | Utf8LogBatch;
   metricPoints?: MetricPointBatch;
   /** The Prometheus model (docs/adr/0004-metrics-model.md), written with the rest atomically. */
   promSeries?: PromSeriesBatch;

@@ -1,3 +1,5 @@
+import type { Utf8Columns } from './utf8-column.js';
+
 /**
  * Column batches: the shape in which telemetry travels from the wire decoders to the store.
  *
@@ -146,13 +148,21 @@ export interface LimitedAttributes {
   valuesTruncated: number;
 }
 
-export interface DecodedTraces {
-  spans: SpanBatch;
+/**
+ * Span and log batches whose string columns are UTF-8 bytes (`utf8-column.ts`): what decode
+ * workers hand to the main thread. The DuckDB store appends them as they are; other consumers
+ * turn them back into JS strings with `withStringColumns`.
+ */
+export type Utf8SpanBatch = Utf8Columns<SpanBatch>;
+export type Utf8LogBatch = Utf8Columns<LogBatch>;
+
+export interface DecodedTraces<Spans extends SpanBatch | Utf8SpanBatch = SpanBatch> {
+  spans: Spans;
   rejected: Rejections;
   limited: LimitedAttributes;
 }
-export interface DecodedLogs {
-  logs: LogBatch;
+export interface DecodedLogs<Logs extends LogBatch | Utf8LogBatch = LogBatch> {
+  logs: Logs;
   rejected: Rejections;
   limited: LimitedAttributes;
 }

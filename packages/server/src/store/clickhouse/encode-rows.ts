@@ -12,6 +12,7 @@ import {
   type Signal,
 } from '../schema.js';
 import type { TenantBatch } from '../telemetry-store.js';
+import { withStringColumns } from '../../telemetry/utf8-column.js';
 import { attributePairs } from './attribute-pairs.js';
 import { isAttributeMap, storedColumns } from './clickhouse-schema.js';
 import { TSV_NULL, tsvFloat, tsvFloatArray, tsvString, tsvStringArray } from './tsv.js';
@@ -113,10 +114,10 @@ export function encodeSignal(
   const id = writeId.toString();
   for (const b of batches) {
     if (signal === 'spans' && b.spans && b.spans.length > 0) {
-      encodeBatch(SPAN_COLUMNS, b.spans, b.tenant, id, chunks);
+      encodeBatch(SPAN_COLUMNS, withStringColumns(b.spans), b.tenant, id, chunks);
       count += b.spans.length;
     } else if (signal === 'logs' && b.logs && b.logs.length > 0) {
-      encodeBatch(LOG_COLUMNS, b.logs, b.tenant, id, chunks);
+      encodeBatch(LOG_COLUMNS, withStringColumns(b.logs), b.tenant, id, chunks);
       count += b.logs.length;
     } else if (signal === 'metric_points' && b.metricPoints && b.metricPoints.length > 0) {
       encodeBatch(METRIC_POINT_COLUMNS, b.metricPoints, b.tenant, id, chunks);

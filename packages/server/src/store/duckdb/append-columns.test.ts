@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnDef, ColumnType } from '../schema.js';
+import { Utf8Sink } from '../../otlp/text-sink.js';
 import { appendBatchColumns } from './append-columns.js';
 import { appendBatch } from './append-rows.js';
 import { DUCKDB_COLUMN_TYPE } from './duckdb-types.js';
@@ -68,6 +69,24 @@ function batchOf(length: number): TestBatch {
   };
 }
 
+/** The batch with its two string columns as UTF-8 columns (what decode workers hand over). */
+function withUtf8Strings(batch: TestBatch): TestBatch {
+  const utf8 = (values: ArrayLike<unknown>) => {
+    const sink = new Utf8Sink();
+    for (let i = 0; i < values.length; i++) sink.push(values[i] as string | null);
+    // A Utf8Column stands where the column's strings would (appendBatchColumns tells them apart).
+    return sink.finish() as unknown as ArrayLike<unknown>;
+  };
+  return {
+    length: batch.length,
+    columns: {
+      ...batch.columns,
+      c_string: utf8(batch.columns.c_string!),
+      c_nullable_string: utf8(batch.columns.c_nullable_string!),
+    },
+  };
+}
+
 describe('appendBatchColumns', () => {
   let instance: DuckDBInstance;
   let connection: DuckDBConnection;
@@ -76,7 +95,7 @@ describe('appendBatchColumns', () => {
     instance = await DuckDBInstance.create(':memory:');
     connection = await instance.connect();
     const columns = COLUMNS.map((c) => `${c.name} ${DUCKDB_COLUMN_TYPE[c.type]}`).join(', ');
-    for (const table of ['by_rows', 'by_columns']) {
+    for (const table of ['by_rows', 'by_columns', 'by_utf8']) {
       await connection.run(
         `CREATE TABLE ${table} (tenant VARCHAR NOT NULL, ${columns}, _seq BIGINT NOT NULL)`,
       );
@@ -123,6 +142,30 @@ describe('appendBatchColumns', () => {
     expect(await count('SELECT count(*) FROM by_columns WHERE c_nullable_string IS NULL')).toBe(
       await count('SELECT count(*) FROM by_rows WHERE c_nullable_string IS NULL'),
     );
+  });
+
+  it('stores UTF-8 columns as it stores the same strings', async () => {
+    await connection.run('DELETE FROM by_columns; DELETE FROM by_utf8');
+    const batches = [batchOf(5000), batchOf(1), batchOf(2048)];
+    for (const [table, utf8] of [
+      ['by_columns', false],
+      ['by_utf8', true],
+    ] as const) {
+      const appender = await connection.createAppender(table);
+      for (const batch of batches) {
+        appendBatchColumns(appender, COLUMNS, utf8 ? withUtf8Strings(batch) : batch, 'default', 7n);
+      }
+      appender.flushSync();
+      appender.closeSync();
+    }
+    expect(await count('SELECT count(*) FROM by_utf8')).toBe(7049);
+    expect(await count('SELECT count(*) FROM (FROM by_columns EXCEPT ALL FROM by_utf8)')).toBe(0);
+    expect(await count('SELECT count(*) FROM (FROM by_utf8 EXCEPT ALL FROM by_columns)')).toBe(0);
+    expect(
+      await count(
+        "SELECT count(*) FROM by_utf8 WHERE c_nullable_string LIKE 'ünïcödé%' AND length(c_nullable_string) = 45",
+      ),
+    ).toBeGreaterThan(0);
   });
 
   it('refuses a column shorter than the batch and a null in a non-null string column', async () => {

@@ -13,6 +13,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import type { ColumnDef, ColumnType } from '../schema.js';
+import { isUtf8Column, type Utf8Column, type Utf8Columns } from '../../telemetry/utf8-column.js';
 
 /**
  * Column-wise appends of whole batches (spans, logs, OTLP metric points): each DuckDB data chunk
@@ -143,19 +144,57 @@ function fillStrings(
   const blob = scratch.ensureBlob(text.length * 3);
   const total = blob.write(text, 0, blob.length, 'utf8');
   const ascii = total === text.length;
-  let longest = 0;
   for (let row = 0; row < rows; row++) {
     const value = values[offset + row];
-    const n = typeof value !== 'string' ? 0 : ascii ? value.length : Buffer.byteLength(value);
-    lengths[row] = n;
-    if (n > longest) longest = n;
+    lengths[row] = typeof value !== 'string' ? 0 : ascii ? value.length : Buffer.byteLength(value);
   }
+  writeStrings(vector, blob.subarray(0, total), rows);
+  if (hasNull) {
+    writeValidity(vector, offset, rows, (row) => typeof values[row] !== 'string');
+  }
+}
+
+/**
+ * Fills a VARCHAR vector with rows `[offset, offset + rows)` of a UTF-8 column: its bytes go to
+ * DuckDB as they are (no JS string is made of them).
+ */
+function fillUtf8(
+  vector: Vector,
+  column: Utf8Column,
+  offset: number,
+  rows: number,
+  nullable: boolean,
+): void {
+  const { ends, nulls } = column;
+  if (nulls !== null && !nullable) {
+    throw new Error(`a string column that is not nullable holds nulls`);
+  }
+  const lengths = scratch.lengths;
+  const first = offset === 0 ? 0 : ends[offset - 1]!;
+  let start = first;
+  for (let row = 0; row < rows; row++) {
+    const end = ends[offset + row]!;
+    lengths[row] = end - start;
+    start = end;
+  }
+  writeStrings(vector, column.bytes.subarray(first, start), rows);
+  if (nulls !== null) writeValidity(vector, offset, rows, (row) => nulls[row] === 1);
+}
+
+/**
+ * Writes the `duckdb_string_t` of `rows` rows whose UTF-8 bytes lie end to end in `blob`, with
+ * the rows' byte lengths in `scratch.lengths`.
+ */
+function writeStrings(vector: Vector, blob: Uint8Array, rows: number): void {
+  const lengths = scratch.lengths;
+  let longest = 0;
+  for (let row = 0; row < rows; row++) if (lengths[row]! > longest) longest = lengths[row]!;
 
   // Strings longer than 12 bytes point into DuckDB's copy of the blob.
   let baseLo = 0;
   let baseHi = 0;
   if (longest > INLINE_BYTES) {
-    duckdb.vector_assign_string_element_len(vector, 0, blob.subarray(0, total));
+    duckdb.vector_assign_string_element_len(vector, 0, blob);
     const first = duckdb.vector_get_data(vector, STRING_T_BYTES);
     const view = new DataView(first.buffer, first.byteOffset, STRING_T_BYTES);
     baseLo = view.getUint32(8, true);
@@ -184,9 +223,6 @@ function fillStrings(
     at += n;
   }
   duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, rows * STRING_T_BYTES);
-  if (hasNull) {
-    writeValidity(vector, offset, rows, (row) => typeof values[row] !== 'string');
-  }
 }
 
 function fillInt32(vector: Vector, values: ArrayLike<unknown>, offset: number, rows: number) {
@@ -278,10 +314,17 @@ function fillDoubleLists(vector: Vector, values: ArrayLike<unknown>, offset: num
 function fillColumn(
   vector: Vector,
   type: ColumnType,
-  values: ArrayLike<unknown>,
+  values: ArrayLike<unknown> | Utf8Column,
   offset: number,
   rows: number,
 ): void {
+  if (isUtf8Column(values)) {
+    if (type !== 'string' && type !== 'nullable_string') {
+      throw new Error(`a UTF-8 column cannot fill a ${type} column`);
+    }
+    fillUtf8(vector, values, offset, rows, type === 'nullable_string');
+    return;
+  }
   switch (type) {
     case 'string':
       fillStrings(vector, values, offset, rows, false);
@@ -329,18 +372,20 @@ function fillConstantString(vector: Vector, value: string, rows: number): void {
 export function appendBatchColumns<B extends { length: number }>(
   appender: DuckDBAppender,
   columns: readonly ColumnDef<B>[],
-  batch: B,
+  batch: B | Utf8Columns<B>,
   tenant: string,
   seq: bigint,
 ): void {
-  if (batch.length === 0) return;
+  const length = (batch as B).length;
+  if (length === 0) return;
   const chunkRows = duckdb.vector_size();
   scratch.ensureRows(chunkRows);
   const sources = columns.map((column) => {
-    const values = column.read(batch);
-    if (values.length !== batch.length) {
+    // `read` picks one field of the batch; in a Utf8Columns<B> a string field is a Utf8Column.
+    const values: ArrayLike<unknown> | Utf8Column = column.read(batch as B);
+    if (values.length !== length) {
       throw new Error(
-        `column ${column.name} holds ${values.length} values for a batch of ${batch.length} rows`,
+        `column ${column.name} holds ${values.length} values for a batch of ${length} rows`,
       );
     }
     return values;
@@ -352,8 +397,8 @@ export function appendBatchColumns<B extends { length: number }>(
   ]);
   const seqColumn = new BigInt64Array(chunkRows).fill(seq);
   try {
-    for (let offset = 0; offset < batch.length; offset += chunkRows) {
-      const rows = Math.min(chunkRows, batch.length - offset);
+    for (let offset = 0; offset < length; offset += chunkRows) {
+      const rows = Math.min(chunkRows, length - offset);
       duckdb.data_chunk_reset(chunk.chunk);
       duckdb.data_chunk_set_size(chunk.chunk, rows);
       fillConstantString(duckdb.data_chunk_get_vector(chunk.chunk, 0), tenant, rows);
