@@ -186,10 +186,9 @@ function varintSize(value: number): number {
 
 // ---------------------------------------------------------------- the server
 
+/** The server as users run it: default sealing (PHAROS_* in the environment still apply). */
 async function startServer(dataDir: string): Promise<BenchPharos> {
-  return spawnPharos(dataDir, {
-    PHAROS_STORAGE_SEAL_MAX_ROWS: process.env.PHAROS_STORAGE_SEAL_MAX_ROWS ?? '2000000',
-  });
+  return spawnPharos(dataDir);
 }
 
 function percentile(sorted: number[], p: number): number {

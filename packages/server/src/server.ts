@@ -335,7 +335,18 @@ function startMaintenance(
       })
       .then((report) => {
         if (report.partsWritten + report.partsMerged + report.daysDropped > 0) {
-          logger.debug({ report, sealMs, totalMs: Date.now() - lastRunAt }, 'storage maintenance');
+          const memory = process.memoryUsage();
+          logger.debug(
+            {
+              report,
+              sealMs,
+              totalMs: Date.now() - lastRunAt,
+              rssMiB: Math.round(memory.rss / 1048576),
+              heapMiB: Math.round(memory.heapTotal / 1048576),
+              externalMiB: Math.round(memory.external / 1048576),
+            },
+            'storage maintenance',
+          );
         }
       })
       .catch((error: unknown) => {

@@ -50,9 +50,9 @@ it('seals early once storage.sealMaxRows rows have arrived, long before the inte
 });
 
 it('keeps remote write flowing across a UTC midnight when sealMaxRows exceeds maxUnsealedRows', async () => {
-  // The unsealed-rows refusal sits at 1,000 weighed rows (16,000 samples). With sealMaxRows far
+  // The unsealed-rows refusal sits at 1,000 weighed rows (8,000 samples). With sealMaxRows far
   // above it, only the hour-long interval used to start a seal, so every write after the first
-  // 16,000 samples was refused until then (bench:metrics' stall after ~3,000 steps, which fell
+  // 8,000 samples was refused until then (bench:metrics' stall after ~3,000 steps, which fell
   // right after the data's midnight). A seal must start on its own before the refusal.
   const pharos = await startTestPharos({
     env: {

@@ -190,7 +190,7 @@ describe('GroupCommitter', () => {
 });
 
 describe('rowWeight', () => {
-  it('counts a span 1 and a Prometheus sample 1/16 of one', () => {
+  it('counts a span 1 and a Prometheus sample 1/8 of one', () => {
     const samples = {
       length: 32,
       seriesId: new BigInt64Array(32),
@@ -198,8 +198,8 @@ describe('rowWeight', () => {
       value: new Float64Array(32),
     };
     expect(rowWeight(batch(3))).toBe(3);
-    expect(rowWeight({ tenant: DEFAULT_TENANT, promSamples: samples })).toBe(2);
-    expect(rowWeight({ ...batch(3), promSamples: samples })).toBe(5);
+    expect(rowWeight({ tenant: DEFAULT_TENANT, promSamples: samples })).toBe(4);
+    expect(rowWeight({ ...batch(3), promSamples: samples })).toBe(7);
   });
 
   it('adds the weight of what a group commit wrote to committedRows', async () => {
@@ -220,6 +220,6 @@ describe('rowWeight', () => {
     store.complete();
     await done;
     expect(committer.stats.committedItems).toBe(164);
-    expect(committer.stats.committedRows).toBe(14);
+    expect(committer.stats.committedRows).toBe(24);
   });
 });

@@ -24,7 +24,7 @@ export interface GroupCommitterStats {
   /**
    * Committed rows weighed by what they hold in the store's hot tables: a span, log record or
    * OTLP point counts 1, a narrow Prometheus row (sample, series, exemplar, metadata — tens of
-   * bytes against a span's ~1.4 KiB) 1/16. Sealing is triggered and bounded by this.
+   * bytes against a span's ~1.4 KiB) 1/8. Sealing is triggered and bounded by this.
    */
   committedRows: number;
   refusedRequests: number;
@@ -42,8 +42,13 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** Weight of a Prometheus row against a span or log record (see `committedRows`). */
-const PROM_ROW_WEIGHT = 1 / 16;
+/**
+ * Weight of a Prometheus row against a span or log record (see `committedRows`). What bounds
+ * memory is less the hot row (tens of bytes) than the seal's sort (≈ 70 B per sample): at 1/16
+ * a seal sorted 1.6M samples, and remote write peaked at ≈ 550–600 MiB RSS; at 1/8 (seals of
+ * 800k samples) ≈ 460 MiB (bench:metrics, 10,000 series; ADR 16).
+ */
+const PROM_ROW_WEIGHT = 1 / 8;
 
 /** Hot-table weight of a batch (see `GroupCommitterStats.committedRows`). */
 export function rowWeight(batch: TenantBatch): number {
