@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
 import type { TelemetryStore, TenantBatch } from '../store/telemetry-store.js';
 import { spanBatchFromRows } from '../telemetry/batch-from-rows.js';
@@ -57,6 +57,44 @@ describe('GroupCommitter', () => {
     await Promise.all(requests);
     expect(acknowledged).toBe(3);
     expect(committer.stats.committedItems).toBe(9);
+  });
+
+  it('commits requests that waited behind a commit as soon as it ends, not after another delay', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new ManualStore();
+      const committer = new GroupCommitter(store.asStore(), {
+        maxDelayMs: 1000,
+        maxItems: 1000,
+        maxPendingItems: 10_000,
+      });
+      const first = committer.submit(batch(1));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(store.writes).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.writes).toHaveLength(1);
+      const second = committer.submit(batch(2));
+      // The second request waits behind the first commit for longer than maxDelayMs …
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(store.writes).toHaveLength(1);
+      store.complete();
+      await first;
+      // … so its commit starts when the first one ends.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.writes).toHaveLength(2);
+      const third = committer.submit(batch(3));
+      store.complete();
+      await second;
+      // A request that has not waited maxDelayMs yet still waits for others to join it.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.writes).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(store.writes).toHaveLength(3);
+      store.complete();
+      await third;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails every request of a group whose commit fails, with a retryable error', async () => {

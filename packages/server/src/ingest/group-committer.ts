@@ -38,6 +38,8 @@ export interface GroupCommitterStats {
 interface Waiting {
   batch: TenantBatch;
   items: number;
+  /** `Date.now()` when it was queued. */
+  queuedAt: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -174,7 +176,7 @@ export class GroupCommitter {
     if (items === 0) return;
     this.admit(items);
     await new Promise<void>((resolve, reject) => {
-      this.queue.push({ batch, items, resolve, reject });
+      this.queue.push({ batch, items, queuedAt: Date.now(), resolve, reject });
       this.queuedItems += items;
       this.stats.pendingItems = this.queuedItems + this.committingItems;
       this.schedule();
@@ -183,12 +185,20 @@ export class GroupCommitter {
 
   private schedule(): void {
     if (this.committing) return; // the running commit picks the queue up when it ends
+    // The oldest request waits at most maxDelayMs in all for others to join it, the time it
+    // spent behind a running commit included: requests queued during a commit are committed
+    // as soon as it ends, not after another full delay (under sustained load that idled the
+    // writer for maxDelayMs between every two commits).
     if (this.queuedItems >= this.options.maxItems || this.options.maxDelayMs === 0) {
       this.startCommit();
     } else {
-      this.timer ??= setTimeout(() => {
-        this.startCommit();
-      }, this.options.maxDelayMs);
+      const waited = Date.now() - this.queue[0]!.queuedAt;
+      this.timer ??= setTimeout(
+        () => {
+          this.startCommit();
+        },
+        Math.max(0, this.options.maxDelayMs - waited),
+      );
     }
   }
 
