@@ -3,12 +3,15 @@
  * process.
  *
  *   npm run bench:metrics -- [--series 10000] [--hours 24] [--step 15] [--concurrency 4]
- *                            [--repeat 15] [--keep] [--queries-only DIR]
+ *                            [--repeat 15] [--keep] [--queries-only DIR] [--ingest-only]
+ *                            [--end ISO-TIME]
  *
  * `--keep` leaves the data directory in place (its path is printed); `--queries-only DIR` skips
  * steps 1-3 and times the queries on a directory kept earlier (same `--series` and `--hours`).
  * `--only TEXT` times only the queries whose "range query" name contains TEXT (e.g. `24h hist`);
  * `--cold false` skips the cold runs (e.g. to profile the warm server with `BENCH_NODE_ARGS`).
+ * `--ingest-only` stops after step 3. `--end` sets the last sample's time (default: now), e.g.
+ * to place a UTC midnight inside the window or outside it.
  *
  * 1. Starts `pharos start` (auth off) on a fresh data directory.
  * 2. Sends `--hours` of data at `--step` seconds for `--series` active series (counters, gauges
@@ -45,6 +48,8 @@ const { values: args } = parseArgs({
     'queries-only': { type: 'string' },
     only: { type: 'string' },
     cold: { type: 'string', default: 'true' },
+    'ingest-only': { type: 'boolean', default: false },
+    end: { type: 'string' },
   },
 });
 const SERIES = Number(args.series);
@@ -185,10 +190,9 @@ function varintSize(value: number): number {
 
 // ---------------------------------------------------------------- the server
 
+/** The server as users run it: default sealing (PHAROS_* in the environment still apply). */
 async function startServer(dataDir: string): Promise<BenchPharos> {
-  return spawnPharos(dataDir, {
-    PHAROS_STORAGE_SEAL_MAX_ROWS: process.env.PHAROS_STORAGE_SEAL_MAX_ROWS ?? '2000000',
-  });
+  return spawnPharos(dataDir);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -204,7 +208,8 @@ const series = dataSet(SERIES);
 const endFile = path.join(dataDir, 'bench-end-ms');
 const endMs = reuseDir
   ? Number(fs.readFileSync(endFile, 'utf8'))
-  : Math.floor(Date.now() / STEP_MS) * STEP_MS - STEP_MS;
+  : Math.floor((args.end === undefined ? Date.now() : Date.parse(args.end)) / STEP_MS) * STEP_MS -
+    STEP_MS;
 const steps = Math.floor((HOURS * 3_600_000) / STEP_MS);
 const startMs = endMs - (steps - 1) * STEP_MS;
 const totalSamples = steps * series.length;
@@ -218,6 +223,31 @@ let ingestCpuUsPerSample = 0;
 let bytesPerSample = 0;
 let bytesPerSampleAll = 0;
 if (!reuseDir) await ingestAndSeal();
+if (args['ingest-only']) {
+  if (!args.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(JSON.stringify(ingestSummary()));
+  process.exit(0);
+}
+
+function ingestSummary() {
+  return {
+    series: series.length,
+    hours: HOURS,
+    stepSeconds: STEP_MS / 1000,
+    samples: totalSamples,
+    ingestSamplesPerSecond: samplesPerSecond,
+    ingestSeconds: Number(ingestSeconds.toFixed(1)),
+    clientEncodeSeconds: Number((encodeMs / 1000).toFixed(1)),
+    refusals: refused,
+    failed,
+    peakRssMiB,
+    ingestServerCpuUsPerSample: Number(ingestCpuUsPerSample.toFixed(3)),
+    bytesPerSample: Number(bytesPerSample.toFixed(3)),
+    bytesPerSampleWithIndex: Number(bytesPerSampleAll.toFixed(3)),
+    cpus: os.cpus().length,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
 
 async function ingestAndSeal(): Promise<void> {
   fs.writeFileSync(endFile, String(endMs));
@@ -283,7 +313,9 @@ async function ingestAndSeal(): Promise<void> {
       if (step % 500 === 0 && step > 0) {
         const seconds = (performance.now() - ingestStarted) / 1000;
         console.error(
-          `  ${step}/${steps} steps, ${Math.round((step * series.length) / seconds).toLocaleString('en')} samples/s`,
+          `  ${step}/${steps} steps (${new Date(startMs + step * STEP_MS).toISOString()}), ` +
+            `${Math.round((step * series.length) / seconds).toLocaleString('en')} samples/s, ` +
+            `${refused} refusals, ${seconds.toFixed(1)} s`,
         );
       }
     }
@@ -468,23 +500,9 @@ else fs.rmSync(dataDir, { recursive: true, force: true });
 
 console.log(
   JSON.stringify({
-    series: series.length,
-    hours: HOURS,
-    stepSeconds: STEP_MS / 1000,
-    samples: totalSamples,
-    ingestSamplesPerSecond: samplesPerSecond,
-    ingestSeconds: Number(ingestSeconds.toFixed(1)),
-    clientEncodeSeconds: Number((encodeMs / 1000).toFixed(1)),
-    refusals: refused,
-    failed,
-    peakRssMiB,
-    ingestServerCpuUsPerSample: Number(ingestCpuUsPerSample.toFixed(3)),
-    bytesPerSample: Number(bytesPerSample.toFixed(3)),
-    bytesPerSampleWithIndex: Number(bytesPerSampleAll.toFixed(3)),
+    ...ingestSummary(),
     queries: engineMissing ? 'engine not merged' : queryResults,
     readCacheBytes: cacheBytes,
     readCacheSamples: cacheSamples,
-    cpus: os.cpus().length,
-    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
   }),
 );

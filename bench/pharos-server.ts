@@ -1,7 +1,9 @@
 /**
  * A real `pharos start` for the benchmarks: ephemeral ports, authentication off, the server's
  * own JSON log on stdout (read for its listening addresses), and its peak RSS sampled from /proc.
- * `BENCH_NODE_ARGS` passes flags to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+ * `BENCH_NODE_ARGS` passes flags to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`);
+ * `BENCH_LOG_LEVEL` sets its log level and copies its log to stderr (`debug` logs what
+ * maintenance seals and merges).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,7 +51,7 @@ export async function spawnPharos(
     {
       env: {
         ...process.env,
-        PHAROS_LOG_LEVEL: 'info',
+        PHAROS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         PHAROS_BANNER: 'false',
         PHAROS_AUTH: 'off',
         ...env,
@@ -60,6 +62,7 @@ export async function spawnPharos(
   const started = await new Promise<{ http: string; otlpHttp: string; otlpGrpcPort: number }>(
     (resolve, reject) => {
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        if (process.env.BENCH_LOG_LEVEL !== undefined) console.error(line);
         const entry = JSON.parse(line) as {
           msg?: string;
           http?: string;

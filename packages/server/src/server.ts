@@ -292,11 +292,22 @@ export async function startPharos(config: Config, logger: Logger): Promise<Runni
 
 /**
  * Sealing, merging and retention: every `storage.sealIntervalSeconds`, or sooner once
- * `storage.sealMaxRows` rows have been committed since the last run (which bounds the hot
+ * `sealAfterRows(config)` rows have been committed since the last run (which bounds the hot
  * tables, and so memory and DuckDB's WAL, under sustained load; past `storage.maxUnsealedRows`
- * ingest is refused until a run completes). Never two runs at once, and on
+ * ingest is refused until a run has sealed). Never two runs at once, and on
  * a shared store (ClickHouse) only on the node holding the `maintenance` singleton lock.
  */
+/**
+ * Committed rows (weighed, see `GroupCommitterStats.committedRows`) after which a maintenance run
+ * starts without waiting for the interval: `storage.sealMaxRows`, but never more than half of
+ * `storage.maxUnsealedRows`. Past that bound ingest is refused until a run has sealed, so a
+ * seal must start well before it: with `sealMaxRows` at or above it, nothing but the interval
+ * started a seal and ingest stalled behind 503s for up to `sealIntervalSeconds` at a time.
+ */
+export function sealAfterRows(config: Pick<Config, 'storage'>): number {
+  return Math.min(config.storage.sealMaxRows, config.storage.maxUnsealedRows / 2);
+}
+
 function startMaintenance(
   store: TelemetryStore,
   committer: GroupCommitter,
@@ -309,19 +320,33 @@ function startMaintenance(
   let committedAtLastRun = 0;
   // Items committed when the last run that sealed started: all of them are sealed.
   let sealedUpTo = 0;
+  const sealAfter = sealAfterRows(config);
   const run = () => {
     lastRunAt = Date.now();
     committedAtLastRun = committer.stats.committedRows;
     const startedAt = committedAtLastRun;
+    let sealMs = NaN;
     running ??= store
       .maintain({
         onSealed: () => {
           sealedUpTo = startedAt;
+          sealMs = Date.now() - lastRunAt;
         },
       })
       .then((report) => {
         if (report.partsWritten + report.partsMerged + report.daysDropped > 0) {
-          logger.debug({ report }, 'storage maintenance');
+          const memory = process.memoryUsage();
+          logger.debug(
+            {
+              report,
+              sealMs,
+              totalMs: Date.now() - lastRunAt,
+              rssMiB: Math.round(memory.rss / 1048576),
+              heapMiB: Math.round(memory.heapTotal / 1048576),
+              externalMiB: Math.round(memory.external / 1048576),
+            },
+            'storage maintenance',
+          );
         }
       })
       .catch((error: unknown) => {
@@ -339,8 +364,7 @@ function startMaintenance(
       .hold('maintenance')
       .then((held) => {
         const due = Date.now() - lastRunAt >= config.storage.sealIntervalSeconds * 1000;
-        const full =
-          committer.stats.committedRows - committedAtLastRun >= config.storage.sealMaxRows;
+        const full = committer.stats.committedRows - committedAtLastRun >= sealAfter;
         if (held && (due || full)) run();
       })
       .catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
 import type { TelemetryStore, TenantBatch } from '../store/telemetry-store.js';
 import { spanBatchFromRows } from '../telemetry/batch-from-rows.js';
@@ -57,6 +57,44 @@ describe('GroupCommitter', () => {
     await Promise.all(requests);
     expect(acknowledged).toBe(3);
     expect(committer.stats.committedItems).toBe(9);
+  });
+
+  it('commits requests that waited behind a commit as soon as it ends, not after another delay', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new ManualStore();
+      const committer = new GroupCommitter(store.asStore(), {
+        maxDelayMs: 1000,
+        maxItems: 1000,
+        maxPendingItems: 10_000,
+      });
+      const first = committer.submit(batch(1));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(store.writes).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.writes).toHaveLength(1);
+      const second = committer.submit(batch(2));
+      // The second request waits behind the first commit for longer than maxDelayMs …
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(store.writes).toHaveLength(1);
+      store.complete();
+      await first;
+      // … so its commit starts when the first one ends.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.writes).toHaveLength(2);
+      const third = committer.submit(batch(3));
+      store.complete();
+      await second;
+      // A request that has not waited maxDelayMs yet still waits for others to join it.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.writes).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(store.writes).toHaveLength(3);
+      store.complete();
+      await third;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails every request of a group whose commit fails, with a retryable error', async () => {
@@ -190,7 +228,7 @@ describe('GroupCommitter', () => {
 });
 
 describe('rowWeight', () => {
-  it('counts a span 1 and a Prometheus sample 1/16 of one', () => {
+  it('counts a span 1 and a Prometheus sample 1/8 of one', () => {
     const samples = {
       length: 32,
       seriesId: new BigInt64Array(32),
@@ -198,8 +236,8 @@ describe('rowWeight', () => {
       value: new Float64Array(32),
     };
     expect(rowWeight(batch(3))).toBe(3);
-    expect(rowWeight({ tenant: DEFAULT_TENANT, promSamples: samples })).toBe(2);
-    expect(rowWeight({ ...batch(3), promSamples: samples })).toBe(5);
+    expect(rowWeight({ tenant: DEFAULT_TENANT, promSamples: samples })).toBe(4);
+    expect(rowWeight({ ...batch(3), promSamples: samples })).toBe(7);
   });
 
   it('adds the weight of what a group commit wrote to committedRows', async () => {
@@ -220,6 +258,6 @@ describe('rowWeight', () => {
     store.complete();
     await done;
     expect(committer.stats.committedItems).toBe(164);
-    expect(committer.stats.committedRows).toBe(14);
+    expect(committer.stats.committedRows).toBe(24);
   });
 });

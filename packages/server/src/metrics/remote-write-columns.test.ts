@@ -84,12 +84,24 @@ describe('remote write as columns', () => {
     const out = new Uint32Array(2);
     for (let i = 0; i < 20_000; i++) {
       const bytes = Buffer.concat([label('__name__', 'm'), label('i', String(i))]);
-      labelHashesOf(bytes, 0, bytes.length, out, 0);
+      labelHashesOf(
+        new DataView(bytes.buffer, bytes.byteOffset, bytes.length),
+        0,
+        bytes.length,
+        out,
+        0,
+      );
       seen.add(`${out[0]}:${out[1]}`);
       // Deterministic, and over exactly the given range.
       const padded = Buffer.concat([Buffer.from([7, 7]), bytes, Buffer.from([9])]);
       const again = new Uint32Array(2);
-      labelHashesOf(padded, 2, 2 + bytes.length, again, 0);
+      labelHashesOf(
+        new DataView(padded.buffer, padded.byteOffset, padded.length),
+        2,
+        2 + bytes.length,
+        again,
+        0,
+      );
       expect([...again]).toEqual([...out]);
     }
     expect(seen.size).toBe(20_000);

@@ -344,7 +344,11 @@ export function remoteWriteRoutes(deps: PrometheusRouteDeps) {
     );
     app.setErrorHandler((error, request, reply) => {
       const appError = toAppError(error);
-      if (appError.status >= 500) request.log.error({ err: error }, 'remote write failed');
+      // A refusal with Retry-After is backpressure (counted in /metrics), not a failure: logging
+      // each one as an error with its stack cost CPU and buried real errors under load.
+      if (appError.retryAfterSeconds !== undefined) {
+        request.log.debug({ status: appError.status }, 'remote write refused');
+      } else if (appError.status >= 500) request.log.error({ err: error }, 'remote write failed');
       if (appError.retryAfterSeconds !== undefined) {
         void reply.header('retry-after', String(appError.retryAfterSeconds));
       }

@@ -410,6 +410,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       // database file (compressing them) on the way is wasted work. Sealing checkpoints after its
       // DELETE, when fully deleted row groups are simply dropped.
       checkpoint_threshold: HOT_CHECKPOINT_THRESHOLD,
+      // Give freed memory back to the OS soon: DuckDB's allocator otherwise keeps what a seal's
+      // sort used (≈ 120 MiB for 1.6M Prometheus samples) on top of the growing hot table until
+      // the next seal, which made the peak RSS of sustained ingest; measured here, RSS after a
+      // seal fell from ≈ 277 to ≈ 150 MiB with these two settings.
+      allocator_flush_threshold: '16MB',
+      allocator_background_threads: 'true',
     });
     const writer = await instance.connect();
     await lockDown(writer, options.dataDir);
