@@ -951,8 +951,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const cutoff = new Date(now.getTime() - (settled ? 0 : RESLAB_QUIET_MS)).toISOString();
     const days = await this.rows(
       this.maintenance,
-      sql`SELECT signal, tenant, day, list(path ORDER BY path) AS paths, sum(row_count) AS rows,
-          max(created_at) AS newest FROM parts
+      sql`SELECT signal, tenant, day, list(path ORDER BY path) AS paths, sum(row_count) AS rows FROM parts
         WHERE deleted_at IS NULL AND signal IN ('spans', 'logs')
           AND ((signal = 'spans' AND span_slabs) OR (signal = 'logs' AND log_minutes))
         GROUP BY signal, tenant, day
@@ -979,7 +978,10 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         this.shallowDays.set(key, signature);
         continue;
       }
-      await this.reslabDay(signal, group.tenant as TenantId, Number(group.day), paths, maxRows);
+      await this.reslabDay(signal, group.tenant as TenantId, Number(group.day), paths, {
+        sourceRows: Number(group.rows),
+        maxRows,
+      });
       report.partsMerged += paths.length;
     }
   }
@@ -989,7 +991,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     tenant: TenantId,
     day: number,
     paths: readonly string[],
-    maxRows: number,
+    { sourceRows, maxRows }: { sourceRows: number; maxRows: number },
   ): Promise<void> {
     const perDay = TIME_UNITS_PER_DAY[signal];
     const slabRows = await this.rows(this.maintenance, slabRowsQuery(signal, paths));
@@ -999,11 +1001,6 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       BigInt(day) * perDay,
       BigInt(day + 1) * perDay,
     );
-    const [counted] = await this.rows(
-      this.maintenance,
-      sql`SELECT sum(row_count) AS n FROM parts WHERE path IN (SELECT unnest(${[...paths]}))`,
-    );
-    const sourceRows = Number(counted?.n);
     const sources = paths.map((p) => this.files.absolute(p));
     const time = ident(TIME_COLUMN[signal]);
     const files: string[] = [];
